@@ -1,0 +1,35 @@
+"""The homework mechanism end to end: the student edition, as distributed, fails its checks.
+
+(The instructor edition passing its checks is tested by executing it with nbval in `make test`.)
+"""
+
+import pathlib
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course_lib.grading.student import make_student_notebook
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+HOMEWORK = sorted((ROOT / "homework").glob("*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", HOMEWORK, ids=lambda p: p.name)
+def test_student_edition_fails_every_check(path):
+    student = make_student_notebook(nbformat.read(path, as_version=4))
+    for cell in student.cells:
+        assert "### BEGIN SOLUTION" not in cell.source
+    client = NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    checks = [c for c in student.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert checks
+    for cell in checks:
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert errors, f"check {cell.metadata['nbgrader']['grade_id']} passed in the student edition"
+        assert errors[0].ename == "CheckFailed", (
+            f"check {cell.metadata['nbgrader']['grade_id']} failed with {errors[0].ename}, not a grading message"
+        )
+        assert "not implemented yet" in errors[0].evalue
