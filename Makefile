@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: help env book test test-lib test-notebooks test-book student serve clean
+.PHONY: help env book test test-lib test-notebooks test-book test-browser student serve clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -30,14 +30,17 @@ book: $(STAMP)  ## build the website into _build/html (warnings are errors)
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
 test-lib: $(STAMP)  ## unit, hygiene and homework tests of course_lib and the notebooks' structure
-	$(BIN)/python -m pytest -n $(JOBS) tests
+	$(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
 
 test-book: book  ## the warning-free book build, as a test
 
-test: test-lib test-notebooks test-book  ## the whole suite: library, notebooks, book build
+test-browser: book  ## open every page of the built site in headless Chromium (screenshots in _build/screenshots)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
+
+test: test-lib test-notebooks test-book test-browser  ## the whole suite: library, notebooks, book build, browser
 	@echo "make test: all checks passed."
 
 student: $(STAMP)  ## write the student edition of the homework into _build/student

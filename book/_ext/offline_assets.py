@@ -1,0 +1,81 @@
+"""Sphinx extension: serve MathJax from the built site itself, so the book reads offline.
+
+MathJax 3 comes from a pinned package of the Python registry (``django-static-mathjax``, which
+ships MathJax's ``es5`` distribution as package data; nothing of Django is used). At the end of an
+HTML build its files are copied to ``_build/html/_static/mathjax/``, and ``mathjax_path`` (set in
+``_config.yml``) points there, so no page of the site loads a script from a CDN.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+#: What MathJax's tex-chtml component needs at run time: the bundle, the components it loads
+#: lazily (TeX extensions, accessibility, the menu, the speech engine) and the CHTML fonts.
+MATHJAX_FILES = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
+
+
+def mathjax_source() -> pathlib.Path:
+    """The ``es5`` folder of the installed MathJax distribution."""
+    try:
+        import mathjax  # the django-static-mathjax package
+    except ImportError as exc:  # pragma: no cover - the requirement is pinned
+        raise RuntimeError("MathJax is not installed: run `make book` (it installs requirements.txt).") from exc
+    src = pathlib.Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    if not (src / "tex-chtml.js").is_file():
+        raise RuntimeError(f"MathJax's tex-chtml.js was not found under {src}.")
+    return src
+
+
+def _check_config(app, config):
+    path = config.mathjax_path
+    if path.startswith(("http://", "https://", "//")):
+        raise ValueError(f"mathjax_path must point into the built site for offline reading, got {path!r}.")
+
+
+def _copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    src = mathjax_source()
+    dest = pathlib.Path(app.outdir) / "_static" / "mathjax"
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in MATHJAX_FILES:
+        if (src / name).is_dir():
+            shutil.copytree(src / name, dest / name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src / name, dest / name)
+
+
+# sphinx-book-theme's head script sets data-mode to "" on a first visit (empty localStorage), which
+# pydata-sphinx-theme then reports as a console error before falling back to "auto"; start at "auto".
+_THEME_MODE_JS = 'if (!document.documentElement.dataset.mode) { document.documentElement.dataset.mode = "auto"; }'
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated identical scripts.
+
+    sphinx-thebe and sphinx-togglebutton register their inline configuration twice (once with
+    filename None, once with ""), which redeclares a ``const`` and raises a JavaScript error on
+    every page.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        # an inline script may be registered with filename None or "" (same script, two spellings)
+        name = str(getattr(js, "filename", js) or "")
+        key = (name, tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.connect("config-inited", _check_config)
+    app.connect("build-finished", _copy_mathjax)
+    app.connect("html-page-context", _dedupe_scripts)
+    app.add_js_file(None, body=_THEME_MODE_JS, priority=100)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
