@@ -1,4 +1,4 @@
-"""Sphinx extension: serve MathJax from the built site itself, so the book reads offline.
+"""Sphinx extension: an offline website that links to the slides and the student homework.
 
 MathJax 3 comes from a pinned package of the Python registry (``django-static-mathjax``, which
 ships MathJax's ``es5`` distribution as package data; nothing of Django is used). At the end of an
@@ -73,9 +73,46 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _binder_url(app, path):
+    """Binder link opening ``path`` (relative to the repository root) in JupyterLab."""
+    opts = app.config.html_theme_options or {}
+    repo = str(opts.get("repository_url", "")).rstrip("/")
+    hub = str((opts.get("launch_buttons") or {}).get("binderhub_url", "")).rstrip("/")
+    if not repo.startswith("https://github.com/") or not hub:
+        return None
+    org_repo = repo.removeprefix("https://github.com/")
+    branch = opts.get("repository_branch", "main")
+    return f"{hub}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{path}"
+
+
+def _delivery_links(app, pagename, templatename, context, doctree):
+    """Link each lecture to its slide deck and each homework to its student edition.
+
+    The decks (``slides/NAME.slides.html``) and student notebooks (``student/NAME.ipynb``) are
+    written next to the site by ``make book``; the browser tests check that the links resolve.
+    """
+    body = context.get("body")
+    if not body or "</h1>" not in body:
+        return
+    up = "../" * pagename.count("/")
+    name = pagename.rsplit("/", 1)[-1]
+    if pagename.startswith("lectures/"):
+        links = [f'<a class="reference external" href="{up}slides/{name}.slides.html">Present this lecture (slides)</a>']
+    elif pagename.startswith("homework/"):
+        links = [f'<a class="reference external" href="{up}student/{name}.ipynb" download>Download the student edition</a>']
+        binder = _binder_url(app, f"student/{name}.ipynb")
+        if binder:
+            links.append(f'<a class="reference external" href="{binder}">open it on Binder</a>')
+    else:
+        return
+    block = '<p class="delivery-links">' + " · ".join(links) + "</p>"
+    context["body"] = body.replace("</h1>", "</h1>\n" + block, 1)
+
+
 def setup(app):
     app.connect("config-inited", _check_config)
     app.connect("build-finished", _copy_mathjax)
     app.connect("html-page-context", _dedupe_scripts)
+    app.connect("html-page-context", _delivery_links)
     app.add_js_file(None, body=_THEME_MODE_JS, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
