@@ -81,3 +81,18 @@ def browser():
 def screenshots_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def watched_page(browser):
+    """A fresh browser tab and the list of problems it reports: console errors, page errors,
+    failed requests and HTTP errors, all of which a test must find empty at its end."""
+    problems = []
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = ctx.new_page()
+    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text} at {m.location}") if m.type == "error" else None)
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
+    tab.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    yield tab, problems
+    ctx.close()

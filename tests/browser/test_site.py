@@ -114,41 +114,32 @@ def test_no_external_scripts_or_styles():
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_in_browser(browser, site_url, screenshots_dir, page):
-    problems = []
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = ctx.new_page()
-    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text} at {m.location}") if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    tab.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
-    tab.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    try:
-        tab.goto(f"{site_url}/{page}", wait_until="load")
-        if 'http-equiv="Refresh"' in (SITE / page).read_text(encoding="utf-8"):
-            # a redirect page (index.html): follow it, then test the page it leads to
-            tab.wait_for_url(lambda url: not url.endswith("/" + page), timeout=10_000)
-            tab.wait_for_load_state("load")
-        tab.wait_for_timeout(100)
-        mj = tab.evaluate(MATHJAX_JS)
-        assert mj["loaded"] or not mj["wanted"], "the page includes MathJax but it did not load"
-        assert mj["errors"] == 0, f"{mj['errors']} MathJax errors (mjx-merror) on the page"
-        if page in LECTURES:
-            assert mj["loaded"] and mj["n"] > 50, f"only {mj['n']} typeset equations on a lecture page"
-        raw = tab.evaluate(RAW_TEX_JS)
-        assert not raw, f"raw TeX left in the visible text: {raw}"
-        bad_imgs = tab.evaluate(IMAGES_JS)
-        assert not bad_imgs, f"images that did not load: {bad_imgs}"
-        unfolded = [s for s in tab.evaluate(FOLDED_JS) if s["visibleHeight"] > 0]
-        assert not unfolded, f"solutions shown unfolded: {unfolded}"
-        assert not any(tab.evaluate(HIDDEN_INPUT_JS)), "a hide-input cell is shown open"
-        hrefs = tab.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-        # index.html redirects to the root page: resolve links against where the browser is now
-        current = urllib.parse.urlsplit(tab.url).path.lstrip("/") or "index.html"
-        broken = _broken_internal_links(current, hrefs)
-        assert not broken, f"internal links that do not resolve: {broken}"
-        if page in LECTURES:
-            tab.screenshot(path=str(screenshots_dir / (page.replace("/", "__").removesuffix(".html") + ".png")))
-        tab.wait_for_timeout(200)  # let late requests fail visibly
-        assert not problems, "\n".join(problems)
-    finally:
-        ctx.close()
+def test_page_in_browser(watched_page, site_url, screenshots_dir, page):
+    tab, problems = watched_page
+    tab.goto(f"{site_url}/{page}", wait_until="load")
+    if 'http-equiv="Refresh"' in (SITE / page).read_text(encoding="utf-8"):
+        # a redirect page (index.html): follow it, then test the page it leads to
+        tab.wait_for_url(lambda url: not url.endswith("/" + page), timeout=10_000)
+        tab.wait_for_load_state("load")
+    tab.wait_for_timeout(100)
+    mj = tab.evaluate(MATHJAX_JS)
+    assert mj["loaded"] or not mj["wanted"], "the page includes MathJax but it did not load"
+    assert mj["errors"] == 0, f"{mj['errors']} MathJax errors (mjx-merror) on the page"
+    if page in LECTURES:
+        assert mj["loaded"] and mj["n"] > 50, f"only {mj['n']} typeset equations on a lecture page"
+    raw = tab.evaluate(RAW_TEX_JS)
+    assert not raw, f"raw TeX left in the visible text: {raw}"
+    bad_imgs = tab.evaluate(IMAGES_JS)
+    assert not bad_imgs, f"images that did not load: {bad_imgs}"
+    unfolded = [s for s in tab.evaluate(FOLDED_JS) if s["visibleHeight"] > 0]
+    assert not unfolded, f"solutions shown unfolded: {unfolded}"
+    assert not any(tab.evaluate(HIDDEN_INPUT_JS)), "a hide-input cell is shown open"
+    hrefs = tab.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    # index.html redirects to the root page: resolve links against where the browser is now
+    current = urllib.parse.urlsplit(tab.url).path.lstrip("/") or "index.html"
+    broken = _broken_internal_links(current, hrefs)
+    assert not broken, f"internal links that do not resolve: {broken}"
+    if page in LECTURES:
+        tab.screenshot(path=str(screenshots_dir / (page.replace("/", "__").removesuffix(".html") + ".png")))
+    tab.wait_for_timeout(200)  # let late requests fail visibly
+    assert not problems, "\n".join(problems)

@@ -24,29 +24,20 @@ def test_every_lecture_has_a_deck():
 
 
 @pytest.mark.parametrize("name", LECTURES)
-def test_deck_in_browser(browser, site_url, screenshots_dir, name):
-    problems = []
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-    tab = ctx.new_page()
-    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    tab.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
-    tab.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    try:
-        tab.goto(f"{site_url}/slides/{name}.slides.html", wait_until="load")
-        tab.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=20_000)
-        n = tab.evaluate("() => Reveal.getTotalSlides()")
-        assert n > 1, f"the deck has {n} slide(s)"
-        mj = tab.evaluate("""async () => { await MathJax.startup.promise;
-            return {n: document.querySelectorAll('mjx-container').length,
-                    errors: document.querySelectorAll('mjx-merror').length}; }""")
-        assert mj["n"] > 20 and mj["errors"] == 0, f"MathJax in the deck: {mj}"
-        leftovers = tab.evaluate(LEFTOVERS_JS)
-        assert not leftovers, f"MyST syntax left in the slides: {leftovers}"
-        for k in range(2):
-            tab.evaluate(f"() => Reveal.slide({k})")
-            tab.wait_for_timeout(600)
-            tab.screenshot(path=str(screenshots_dir / f"slides__{name}__{k + 1}.png"))
-        assert not problems, "\n".join(problems)
-    finally:
-        ctx.close()
+def test_deck_in_browser(watched_page, site_url, screenshots_dir, name):
+    tab, problems = watched_page
+    tab.goto(f"{site_url}/slides/{name}.slides.html", wait_until="load")
+    tab.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=20_000)
+    n = tab.evaluate("() => Reveal.getTotalSlides()")
+    assert n > 1, f"the deck has {n} slide(s)"
+    mj = tab.evaluate("""async () => { await MathJax.startup.promise;
+        return {n: document.querySelectorAll('mjx-container').length,
+                errors: document.querySelectorAll('mjx-merror').length}; }""")
+    assert mj["n"] > 20 and mj["errors"] == 0, f"MathJax in the deck: {mj}"
+    leftovers = tab.evaluate(LEFTOVERS_JS)
+    assert not leftovers, f"MyST syntax left in the slides: {leftovers}"
+    for k in range(2):
+        tab.evaluate(f"() => Reveal.slide({k})")
+        tab.wait_for_timeout(600)
+        tab.screenshot(path=str(screenshots_dir / f"slides__{name}__{k + 1}.png"))
+    assert not problems, "\n".join(problems)
