@@ -44,7 +44,7 @@ $(VENDOR)/.stamp:
 	@touch $@
 
 slides: site $(VENDOR)/.stamp  ## the lectures as reveal.js decks in _build/html/slides (offline)
-	$(BIN)/python -m course_lib.slides lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache
+	$(BIN)/python -m course_lib.slides lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache --bib book/references.bib
 
 test-lib: $(STAMP)  ## unit, hygiene and homework tests of course_lib and the notebooks' structure
 	$(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser

@@ -87,6 +87,8 @@ def test_lecture_structure(path):
     assert ":::{exercise}" in text and ":::{solution}" in text, "a lecture has exercises with solutions"
     assert re.search(r"^assert ", code, flags=re.M), "a lecture checks theory against experiment with assertions"
     assert "np.random.seed" not in code, "use np.random.default_rng, never global seeding"
+    numbered = re.findall(r"^#{2,6} \d+(?:\.\d+)*\.? .*$", text, flags=re.M)
+    assert not numbered, f"section headings carry manual numbers (the table of contents numbers them): {numbered}"
     for block in re.findall(r":::\{solution\}[^\n]*\n(.*?)\n:::", text, flags=re.S):
         assert ":class: dropdown" in block, "solutions are folded by default"
 

@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from course_lib.slides import MystToSlides, glue_outputs, myst_to_markdown
+from course_lib.slides import MystToSlides, citation_labels, glue_outputs, myst_to_markdown
 
 GLUE = {"x": {"text/plain": "0.123456"}, "fig": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}}
 
@@ -16,7 +16,7 @@ def test_proof_blocks_labels_and_solutions():
     )
     out = myst_to_markdown(src, GLUE)
     assert "(sec-a)=" not in out and ":label:" not in out and ":::" not in out
-    assert "**Theorem (Rates).**" in out and "[a, b]" in out and "(eq-1)." in out
+    assert "**Theorem (Rates).**" in out and "[a; b]" in out and "(eq-1)." in out
     assert "*Proof.*" in out and "$\\square$" in out
     assert "**Exercise.**" in out and "Secret" not in out
     assert "$$ (eq-1)" not in out and "$$" in out
@@ -48,3 +48,12 @@ def test_preprocessor_uses_glued_outputs_and_hides_them():
     assert glue_outputs(nb) == {"x": {"text/plain": "0.5"}}
     nb, _ = MystToSlides().preprocess(nb, {})
     assert nb.cells[1].source == "value 0.50" and nb.cells[0].outputs == []
+
+
+def test_citation_labels(tmp_path):
+    bib = tmp_path / "r.bib"
+    bib.write_text("@article{t25, author={Tippett, L. H. C.}, title={T}, year={1925}}\n"
+                   "@book{b, author={Bach, Francis and Other, A. and Third, B.}, title={B}, year={2024}}\n")
+    labels = citation_labels(bib)
+    assert labels == {"t25": "Tippett 1925", "b": "Bach et al. 2024"}
+    assert "[Tippett 1925; Bach et al. 2024]" in myst_to_markdown("{cite}`t25,b`", {}, labels)

@@ -10,6 +10,6 @@ numbers, citations and cross-references) is rewritten into plain Markdown by
 npm registry by the Makefile) and MathJax from the website's ``_static/mathjax``.
 """
 
-from ._convert import MystToSlides, build_deck, glue_outputs, myst_to_markdown
+from ._convert import MystToSlides, build_deck, citation_labels, glue_outputs, myst_to_markdown
 
-__all__ = ["MystToSlides", "build_deck", "glue_outputs", "myst_to_markdown"]
+__all__ = ["MystToSlides", "build_deck", "citation_labels", "glue_outputs", "myst_to_markdown"]

@@ -17,6 +17,7 @@ def main(argv=None):
     parser.add_argument("--vendor", type=pathlib.Path, required=True,
                         help="folder holding reveal.js/ and require.js (from the npm registry)")
     parser.add_argument("--cache", type=pathlib.Path, default=None, help="the book's jupyter-cache folder")
+    parser.add_argument("--bib", type=pathlib.Path, default=None, help="the book's BibTeX file (citation labels)")
     args = parser.parse_args(argv)
     if not (args.site / "_static" / "mathjax" / "tex-chtml.js").is_file():
         parser.error(f"{args.site} has no _static/mathjax: build the book first (make book)")
@@ -32,7 +33,7 @@ def main(argv=None):
     if not notebooks:
         parser.error(f"no lecture notebooks under {args.lectures}")
     for nb in notebooks:
-        n = build_deck(nb, out / f"{nb.stem}.slides.html", cache_dir=args.cache)
+        n = build_deck(nb, out / f"{nb.stem}.slides.html", cache_dir=args.cache, bib=args.bib)
         print(f"slides: {out / (nb.stem + '.slides.html')} ({n} slides)")
     return 0
 

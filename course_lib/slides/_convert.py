@@ -10,7 +10,7 @@ import re
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 
-__all__ = ["MystToSlides", "build_deck", "glue_outputs", "myst_to_markdown"]
+__all__ = ["MystToSlides", "build_deck", "citation_labels", "glue_outputs", "myst_to_markdown"]
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
 
@@ -49,7 +49,21 @@ def _glue_text(bundle, fmt, key):
     return text.strip("'\"")
 
 
-def _inline(line, glue):
+def citation_labels(bib_path):
+    """Map the keys of a BibTeX file to short author-year labels ("Tippett 1925", "Bach et al. 2024")."""
+    from pybtex.database import parse_file
+
+    labels = {}
+    for key, entry in parse_file(str(bib_path)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else (
+            f"{names[0]} et al." if names else key)
+        labels[key] = f"{who} {entry.fields.get('year', '')}".strip()
+    return labels
+
+
+def _inline(line, glue, cites=None):
     def glue_text(m):
         key, _, fmt = m.group(1).partition(":")
         if key not in glue:
@@ -57,7 +71,9 @@ def _inline(line, glue):
         return _glue_text(glue[key], fmt, key)
 
     line = re.sub(r"\{glue:text\}`([^`]+)`", glue_text, line)
-    line = re.sub(r"\{cite(?::[pt])?\}`([^`]+)`", lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", line)
+    cites = cites or {}
+    line = re.sub(r"\{cite(?::[pt])?\}`([^`]+)`",
+                  lambda m: "[" + "; ".join(cites.get(k.strip(), k.strip()) for k in m.group(1).split(",")) + "]", line)
     line = re.sub(r"\{eq\}`([^`]+)`", r"(\1)", line)
     # {ref}`text <label>`, {doc}`text <path>`, {prf:ref}`label`, {numref}`...`
     line = re.sub(r"\{(?:ref|doc|prf:ref|numref|download)\}`([^`<]*?)\s*<[^>]+>`", r"\1", line)
@@ -65,7 +81,7 @@ def _inline(line, glue):
     return line
 
 
-def myst_to_markdown(source, glue):
+def myst_to_markdown(source, glue, cites=None):
     """Rewrite one MyST Markdown cell into Markdown that nbconvert's slides render.
 
     Parameters
@@ -74,6 +90,8 @@ def myst_to_markdown(source, glue):
         The cell source.
     glue : dict
         Glued outputs of the notebook, from :func:`glue_outputs`.
+    cites : dict, optional
+        Citation labels by BibTeX key (:func:`citation_labels`); keys are shown as they are otherwise.
     """
     out = []
     stack = []  # open directives: (fence, name, keep)
@@ -106,12 +124,12 @@ def myst_to_markdown(source, glue):
                 png = png if isinstance(png, str) else base64.b64encode(png).decode()
                 out.append(f'<img src="data:image/png;base64,{png.strip()}" style="max-height:60vh" alt="{arg}"/>\n')
             elif name in _PROOF_TITLES:
-                title = _PROOF_TITLES[name] + (f" ({_inline(arg, glue)})" if arg else "")
+                title = _PROOF_TITLES[name] + (f" ({_inline(arg, glue, cites)})" if arg else "")
                 out.append(f"**{title}.**")
             elif name == "prf:proof":
                 out.append("*Proof.*")
             elif name == "admonition":
-                out.append(f"**{_inline(arg, glue)}**")
+                out.append(f"**{_inline(arg, glue, cites)}**")
             continue
         if stack and not stack[-1][2]:
             i += 1
@@ -120,7 +138,7 @@ def myst_to_markdown(source, glue):
             i += 1
             continue
         line = re.sub(r"^(\s*\$\$)\s*\([\w:.-]+\)\s*$", r"\1", line)  # $$ (label): drop the label
-        out.append(_inline(line, glue))
+        out.append(_inline(line, glue, cites))
         i += 1
     if stack:
         raise ValueError(f"unclosed MyST directive {stack[-1][1]!r} in a markdown cell")
@@ -130,13 +148,17 @@ def myst_to_markdown(source, glue):
 class MystToSlides(Preprocessor):
     """nbconvert preprocessor: MyST markdown to plain markdown, glued figures inlined."""
 
+    def __init__(self, cites=None, **kwargs):
+        super().__init__(**kwargs)
+        self._cites = cites or {}
+
     def preprocess(self, nb, resources):
         self._glue = glue_outputs(nb)
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":
-            cell.source = myst_to_markdown(cell.source, self._glue)
+            cell.source = myst_to_markdown(cell.source, self._glue, self._cites)
         elif cell.cell_type == "code":
             # glued outputs are hidden on the website; on slides they appear where the text puts them
             cell.outputs = [o for o in cell.get("outputs", []) if "scrapbook" not in o.get("metadata", {})]
@@ -160,7 +182,7 @@ def _executed(nb_path, cache_dir, timeout):
     return nb
 
 
-def build_deck(nb_path, out_path, *, cache_dir=None, reveal_prefix="reveal.js",
+def build_deck(nb_path, out_path, *, cache_dir=None, bib=None, reveal_prefix="reveal.js",
                require_js_url="require.js", mathjax_url="../_static/mathjax/tex-chtml.js", timeout=600):
     """Write the reveal.js deck of one lecture notebook.
 
@@ -172,6 +194,8 @@ def build_deck(nb_path, out_path, *, cache_dir=None, reveal_prefix="reveal.js",
         Target ``.slides.html`` file.
     cache_dir : path, optional
         The book's jupyter-cache folder; its outputs are reused when the notebook is unchanged.
+    bib : path, optional
+        The book's BibTeX file, for author-year citation labels.
     reveal_prefix, require_js_url, mathjax_url : str
         URLs of reveal.js (folder), require.js and MathJax, relative to the deck.
     timeout : int
@@ -186,7 +210,7 @@ def build_deck(nb_path, out_path, *, cache_dir=None, reveal_prefix="reveal.js",
 
     nb = _executed(nb_path, cache_dir, timeout)
     nb = copy.deepcopy(nb)
-    nb, _ = MystToSlides().preprocess(nb, {})
+    nb, _ = MystToSlides(cites=citation_labels(bib) if bib else None).preprocess(nb, {})
     exporter = SlidesExporter(template_name="course_reveal", extra_template_basedirs=[str(TEMPLATES)])
     exporter.reveal_url_prefix = reveal_prefix
     exporter.require_js_url = require_js_url
