@@ -1,0 +1,86 @@
+"""Part IV -- random matrices.
+
+Gaussian and Wishart ensembles (dense and through the Dumitriu--Edelman tridiagonal models), the
+limiting spectral densities (semicircle, Marchenko--Pastur, Fuss--Catalan), the Tracy--Widom laws
+as Fredholm determinants (Bornemann's quadrature method), fast sampling of the spectral edge
+(Edelman--Persson), spiked models with the BBP transition, and the Jacobians of random deep networks.
+"""
+
+from ._deep import (
+    MeanFieldFixedPoint,
+    critical_sigma_w,
+    deep_jacobian_singular_values,
+    deep_jacobian_spectrum_moments,
+    deep_linear_jacobian_pdf,
+    mean_field_fixed_point,
+)
+from ._densities import (
+    fuss_catalan_edge,
+    fuss_catalan_moment,
+    fuss_catalan_pdf,
+    marchenko_pastur_atom,
+    marchenko_pastur_cdf,
+    marchenko_pastur_edges,
+    marchenko_pastur_moment,
+    marchenko_pastur_pdf,
+    semicircle_cdf,
+    semicircle_moment,
+    semicircle_pdf,
+)
+from ._ensembles import (
+    beta_hermite_eigenvalues,
+    beta_hermite_tridiagonal,
+    edge_scaled,
+    gaussian_ensemble,
+    largest_eigenvalue_samples,
+    tridiagonal_largest_eigenvalue,
+    wishart_edge_scaled,
+    wishart_eigenvalues,
+)
+from ._spiked import (
+    SpikedSample,
+    spiked_covariance_overlap,
+    spiked_covariance_top_eigenvalue,
+    spiked_wigner,
+    spiked_wigner_overlap,
+    spiked_wigner_top_eigenvalue,
+)
+from ._tracy_widom import TracyWidomMoments, tracy_widom_cdf, tracy_widom_moments, tracy_widom_pdf
+
+__all__ = [
+    "MeanFieldFixedPoint",
+    "critical_sigma_w",
+    "deep_jacobian_singular_values",
+    "deep_jacobian_spectrum_moments",
+    "deep_linear_jacobian_pdf",
+    "mean_field_fixed_point",
+    "SpikedSample",
+    "TracyWidomMoments",
+    "beta_hermite_eigenvalues",
+    "beta_hermite_tridiagonal",
+    "edge_scaled",
+    "fuss_catalan_edge",
+    "fuss_catalan_moment",
+    "fuss_catalan_pdf",
+    "gaussian_ensemble",
+    "largest_eigenvalue_samples",
+    "marchenko_pastur_atom",
+    "marchenko_pastur_cdf",
+    "marchenko_pastur_edges",
+    "marchenko_pastur_moment",
+    "marchenko_pastur_pdf",
+    "semicircle_cdf",
+    "semicircle_moment",
+    "semicircle_pdf",
+    "spiked_covariance_overlap",
+    "spiked_covariance_top_eigenvalue",
+    "spiked_wigner",
+    "spiked_wigner_overlap",
+    "spiked_wigner_top_eigenvalue",
+    "tracy_widom_cdf",
+    "tracy_widom_moments",
+    "tracy_widom_pdf",
+    "tridiagonal_largest_eigenvalue",
+    "wishart_edge_scaled",
+    "wishart_eigenvalues",
+]
