@@ -9,6 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
+# The parallel test targets run JOBS processes; one BLAS thread each avoids oversubscribing the cores.
 # reveal.js and require.js for the slide decks, from the npm registry (pinned).
 REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
@@ -47,10 +48,10 @@ slides: site $(VENDOR)/.stamp  ## the lectures as reveal.js decks in _build/html
 	$(BIN)/python -m course_lib.slides lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache --bib book/references.bib
 
 test-lib: $(STAMP)  ## unit, hygiene and homework tests of course_lib and the notebooks' structure
-	$(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
 
 test-book: book  ## the warning-free book build, as a test
 
