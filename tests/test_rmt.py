@@ -393,3 +393,101 @@ def test_deep_bad_input():
         rmt.deep_jacobian_spectrum_moments(3, "relu", 2.0, 0.0)
     with pytest.raises(ValueError, match="the critical line has `sigma_b` = 0"):
         rmt.critical_sigma_w("relu", 0.1)
+
+
+# ---------------------------------------------------------------- random features (Pennington-Worah 2017)
+
+
+def _pw_mass_and_moments(eta, zeta, phi, psi, top):
+    """Integral of the density (substitution x = s^2 for the x^(-1/2) edge at 0), plus the atom, and moments 1, 2."""
+    s = np.linspace(0.0, np.sqrt(top), 6001)[1:]
+    x = s * s
+    w = rmt.random_features_pdf(x, eta, zeta, phi, psi) * 2 * s
+    atom = rmt.random_features_atom(eta, zeta, phi, psi)
+    return np.trapezoid(w, s) + atom, np.trapezoid(x * w, s), np.trapezoid(x * x * w, s)
+
+
+def test_activation_constants_against_quadrature():
+    # eta = Var f(sigma z), zeta = (sigma E f'(sigma z))^2 by adaptive quadrature; Gauss-Hermite converges slowly for
+    # tanh(sigma z)^2 (poles at z = i pi/(2 sigma)), hence rtol 1e-7
+    def gauss(g):
+        dens = lambda z: g(z) * np.exp(-z * z / 2) / np.sqrt(2 * np.pi)  # noqa: E731
+        return sum(integrate.quad(dens, a, b, epsabs=1e-14, epsrel=1e-13)[0] for a, b in [(-np.inf, 0), (0, np.inf)])
+
+    for act, f, df in [("tanh", np.tanh, lambda h: 1 - np.tanh(h) ** 2), ("relu", lambda h: max(h, 0.0), lambda h: float(h > 0))]:
+        for sigma in (0.5, 1.0, 2.0):
+            c = rmt.activation_constants(act, sigma)
+            mean = gauss(lambda z: f(sigma * z))
+            assert_allclose(c.mean, mean, atol=1e-10)
+            assert_allclose(c.eta, gauss(lambda z: f(sigma * z) ** 2) - mean**2, rtol=1e-7)
+            assert_allclose(c.zeta, (sigma * gauss(lambda z: df(sigma * z))) ** 2, rtol=1e-7)
+            assert 0 < c.zeta < c.eta
+    assert rmt.activation_constants("linear", 1.5) == (0.0, 2.25, 2.25)
+
+
+@pytest.mark.parametrize("phi,psi,eta", [(0.5, 1.0, 1.0), (2.0, 1.0, 0.7), (1.0, 2.0, 0.34)])
+def test_random_features_zeta_zero_is_marchenko_pastur(phi, psi, eta):
+    # zeta = 0: P = 1 + eta t P_phi P_psi is quadratic and M is a Wishart matrix with ratio n1/m = phi/psi, scale eta
+    ratio = phi / psi
+    x = eta * np.linspace(0.01, 5.0, 300)
+    assert_allclose(rmt.random_features_pdf(x, eta, 0.0, phi, psi), rmt.marchenko_pastur_pdf(x / eta, ratio) / eta,
+                    atol=1e-6)
+    assert_allclose(rmt.random_features_atom(eta, 0.0, phi, psi), rmt.marchenko_pastur_atom(ratio), atol=1e-15)
+
+
+@pytest.mark.parametrize("eta,zeta,phi,psi", [
+    (1.0, 1.0, 0.5, 1.5),     # linear activation, cubic equation
+    (1.0, 1.0, 0.5, 0.7),     # linear, rank n0 < n1: atom 1 - psi
+    (0.3408, 0.25, 2 / 3, 4 / 3),  # ReLU constants
+    (0.3408, 0.25, 2.0, 0.5),  # ReLU, rank m < n1: atom 1 - psi/phi
+    (0.3, 0.1, 1.0, 1.0),     # square case, density ~ x^(-1/2) at 0
+])
+def test_random_features_density_normalised_with_moments(eta, zeta, phi, psi):
+    # total mass 1 (atom included); m1 = eta and m2 = eta^2 (1 + phi/psi) + zeta^2/psi, from the series of P in t
+    # (first two orders of the Pennington-Worah equation). Tolerance: trapezoid error at the square-root edges.
+    m1, m2 = rmt.random_features_moments(eta, zeta, phi, psi)
+    assert m1 == eta
+    mass, n1, n2 = _pw_mass_and_moments(eta, zeta, phi, psi, top=30 * eta)
+    assert_allclose(mass, 1.0, atol=3e-3)
+    assert_allclose([n1, n2], [m1, m2], rtol=2e-3)
+
+
+def test_random_features_stieltjes_large_z():
+    # G(z) = 1/z + m1/z^2 + m2/z^3 + O(z^-4)
+    eta, zeta, phi, psi = 0.3408, 0.25, 0.8, 1.3
+    m1, m2 = rmt.random_features_moments(eta, zeta, phi, psi)
+    z = np.array([200.0 + 1j, 500.0 + 20j])
+    G = rmt.random_features_stieltjes(z, eta, zeta, phi, psi)
+    assert_allclose(G, 1 / z + m1 / z**2 + m2 / z**3, rtol=1e-6)
+    assert np.all(G.imag < 0)
+
+
+@pytest.mark.parametrize("activation,linearized", [("relu", False), ("relu", True), ("tanh", False), ("linear", False)])
+def test_random_features_simulation(activation, linearized):
+    # seeded: n0 = 500, n1 = 400, m = 600. Eigenvalues are rigid, so the KS distance to the limit law is O(log n / n);
+    # we allow 2 log(n1)/n1 as in the Marchenko-Pastur tests, and 5% on m2 (finite-size corrections O(1/n)).
+    n0, n1, m = 500, 400, 600
+    c = rmt.activation_constants(activation)
+    ev = rmt.random_features_gram_eigenvalues(n0, n1, m, activation, linearized=linearized, rng=20261124)
+    phi, psi = n0 / m, n0 / n1
+    ks = stats.kstest(ev, lambda s: rmt.random_features_cdf(s, c.eta, c.zeta, phi, psi)).statistic
+    assert ks < 2 * np.log(n1) / n1
+    m1, m2 = rmt.random_features_moments(c.eta, c.zeta, phi, psi)
+    assert_allclose(ev.mean(), m1, rtol=0.03)
+    assert_allclose(np.mean(ev**2), m2, rtol=0.05)
+    if activation == "relu":  # and the i.i.d.-features Marchenko-Pastur law (zeta = 0) is clearly rejected
+        ks_mp = stats.kstest(ev, lambda s: rmt.random_features_cdf(s, c.eta, 0.0, phi, psi)).statistic
+        assert ks_mp > 5 * ks
+
+
+def test_random_features_bad_input():
+    with pytest.raises(ValueError, match="`activation` must be one of"):
+        rmt.activation_constants("gelu")
+    with pytest.raises(ValueError, match="`zeta` must not exceed `eta`"):
+        rmt.random_features_pdf([1.0], 1.0, 2.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="upper half plane"):
+        rmt.random_features_stieltjes(1.0 + 0j, 1.0, 0.5, 1.0, 1.0)
+    with pytest.raises(ValueError, match="phi"):
+        rmt.random_features_moments(1.0, 0.5, 0.0, 1.0)
+    with pytest.raises(ValueError, match="n1"):
+        rmt.random_features_gram_eigenvalues(10, 0, 10, "relu")

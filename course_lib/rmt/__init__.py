@@ -3,7 +3,8 @@
 Gaussian and Wishart ensembles (dense and through the Dumitriu--Edelman tridiagonal models), the
 limiting spectral densities (semicircle, Marchenko--Pastur, Fuss--Catalan), the Tracy--Widom laws
 as Fredholm determinants (Bornemann's quadrature method), fast sampling of the spectral edge
-(Edelman--Persson), spiked models with the BBP transition, and the Jacobians of random deep networks.
+(Edelman--Persson), spiked models with the BBP transition, the Jacobians of random deep networks, and the Gram matrices of
+random features (Pennington--Worah).
 """
 
 from ._deep import (
@@ -37,6 +38,16 @@ from ._ensembles import (
     wishart_edge_scaled,
     wishart_eigenvalues,
 )
+from ._random_features import (
+    ActivationConstants,
+    activation_constants,
+    random_features_atom,
+    random_features_cdf,
+    random_features_gram_eigenvalues,
+    random_features_moments,
+    random_features_pdf,
+    random_features_stieltjes,
+)
 from ._spiked import (
     SpikedSample,
     spiked_covariance_overlap,
@@ -54,6 +65,14 @@ __all__ = [
     "deep_jacobian_spectrum_moments",
     "deep_linear_jacobian_pdf",
     "mean_field_fixed_point",
+    "ActivationConstants",
+    "activation_constants",
+    "random_features_atom",
+    "random_features_cdf",
+    "random_features_gram_eigenvalues",
+    "random_features_moments",
+    "random_features_pdf",
+    "random_features_stieltjes",
     "SpikedSample",
     "TracyWidomMoments",
     "beta_hermite_eigenvalues",

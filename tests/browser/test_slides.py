@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 
@@ -21,6 +22,13 @@ LEFTOVERS_JS = """() => {
 def test_every_lecture_has_a_deck():
     missing = [name for name in LECTURES if not (SLIDES / f"{name}.slides.html").is_file()]
     assert not missing, f"lectures without slides (run `make book`): {missing}"
+
+
+def test_decks_load_nothing_from_other_hosts():
+    pattern = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', re.I)
+    offenders = {p.name: pattern.findall(p.read_text(encoding="utf-8")) for p in SLIDES.glob("*.slides.html")}
+    offenders = {k: v for k, v in offenders.items() if v}
+    assert not offenders, f"decks that load assets from other hosts: {offenders}"
 
 
 @pytest.mark.parametrize("name", LECTURES)
