@@ -7,6 +7,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._validation import check_array, check_int, check_real
+from ._deep import _check_activation
 
 __all__ = [
     "ActivationConstants",
@@ -22,15 +23,8 @@ __all__ = [
 #: Result of :func:`activation_constants`: mean ``E f(sigma z)``, ``eta`` and ``zeta``.
 ActivationConstants = namedtuple("ActivationConstants", ["mean", "eta", "zeta"])
 
-_ACTIVATIONS = ("linear", "tanh", "relu")
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(200)
 _GH_W = _GH_W / np.sqrt(2.0 * np.pi)  # E g(z), z ~ N(0, 1)
-
-
-def _check_activation(activation):
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"`activation` must be one of {_ACTIVATIONS}, got {activation!r}.")
-    return activation
 
 
 def activation_constants(activation, sigma=1.0):
