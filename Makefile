@@ -32,8 +32,12 @@ book: site slides student  ## build the website (with slides and student homewor
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
+NOTEBOOKS := $(wildcard lectures/*/*.ipynb homework/*.ipynb)
+
 site: $(STAMP)  ## only the Jupyter Book build (warnings are errors)
 	@mkdir -p _build
+	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
 	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
 
 $(VENDOR)/.stamp:
