@@ -1,0 +1,12 @@
+"""Spin glasses and the Hopfield model (Part V).
+
+Curie-Weiss and Sherrington-Kirkpatrick models, replica-symmetric and Parisi (k-step RSB) solutions,
+compiled Monte Carlo, the spherical p-spin landscape and Kac-Rice complexity, and the Hopfield model.
+The public names are collected from :mod:`._mean_field_api` and :mod:`._landscape_api`.
+"""
+
+from . import _landscape_api, _mean_field_api
+from ._landscape_api import *  # noqa: F401,F403
+from ._mean_field_api import *  # noqa: F401,F403
+
+__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__]
