@@ -1,0 +1,220 @@
+"""Tests of course_lib.teacher_student.dynamics: DMFT of the spiked matrix-tensor model, simulation, thresholds."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from course_lib.teacher_student.dynamics import (
+    amp_threshold,
+    dmft_spiked_matrix_tensor,
+    gradient_flow_threshold,
+    langevin_spiked_matrix_tensor,
+    minima_complexity,
+    spiked_matrix_flow_exact,
+    spiked_matrix_tensor,
+    spurious_minima_threshold,
+)
+
+
+# ---------------------------------------------------------------- DMFT against the exactly solvable p = 2 limit
+@pytest.fixture(scope="module")
+def p2_runs():
+    t = 0.1 * np.arange(41)
+    exact = spiked_matrix_flow_exact(0.5, 0.2, t)
+    sols = {dt: dmft_spiked_matrix_tensor(3, 0.5, np.inf, 0.0, dt, 4.0, cbar0=0.2) for dt in (0.1, 0.05)}
+    return exact, sols
+
+
+def _err(sol, exact, dt):
+    k = int(round(0.1 / dt))
+    return (
+        np.abs(sol.C[::k, ::k] - exact.C).max(),
+        np.abs(sol.R[::k, ::k] - exact.R).max(),
+        np.abs(sol.Cbar[::k] - exact.Cbar).max(),
+        np.abs(sol.mu[::k] - exact.mu).max(),
+    )
+
+
+def test_dmft_matches_exact_spiked_matrix_flow(p2_runs):
+    exact, sols = p2_runs
+    eC, eR, eCb, emu = _err(sols[0.05], exact, 0.05)
+    # second-order scheme at dt = 0.05: errors of a few times dt^2 (measured 1.8e-3, 1.1e-3, 4.9e-4, 9.1e-3)
+    assert eC < 4e-3 and eR < 3e-3 and eCb < 1e-3 and emu < 2e-2
+
+
+def test_dmft_second_order_convergence(p2_runs):
+    exact, sols = p2_runs
+    e1 = np.array(_err(sols[0.1], exact, 0.1))
+    e2 = np.array(_err(sols[0.05], exact, 0.05))
+    order = np.log2(e1[[0, 1, 3]] / e2[[0, 1, 3]])
+    # Heun + trapezoid: order 2 (measured 2.4, 2.1, 2.2); first order would give 1
+    assert np.all(order > 1.7), order
+
+
+def test_exact_flow_reaches_bbp_overlap():
+    # Baik-Ben Arous-Peche / Benaych-Georges-Nadakuditi (2011): squared overlap of the top eigenvector of
+    # u u^T + sqrt(Delta_2) W with u is 1 - Delta_2 for Delta_2 < 1, and gradient flow converges to it.
+    for d2 in (0.3, 0.5):
+        sol = spiked_matrix_flow_exact(d2, 0.1, [0.0, 200.0])
+        assert_allclose(sol.Cbar[-1], np.sqrt(1.0 - d2), rtol=1e-6)
+    # Delta_2 > 1: no outlier, the overlap decays to zero
+    assert spiked_matrix_flow_exact(2.0, 0.1, [0.0, 200.0]).Cbar[-1] < 0.05
+
+
+def test_dmft_spherical_constraint_and_initial_mu():
+    sol = dmft_spiked_matrix_tensor(3, 0.5, 2.0, 1.0, 0.1, 3.0, cbar0=0.3)
+    assert sol.converged and sol.n_steps == 30
+    assert_allclose(np.diag(sol.C), 1.0, rtol=0, atol=1e-14)
+    assert_allclose(sol.C, sol.C.T, rtol=0, atol=0)
+    assert_allclose(np.diag(sol.R), 1.0, rtol=0, atol=0)  # R(t, t^-) = 1
+    # mu(0) = T + Q'(Cbar0) Cbar0 exactly (no memory yet); Q'(x) = x/Delta_2 + x^2/Delta_p
+    assert_allclose(sol.mu[0], 1.0 + (0.3 / 0.5 + 0.09 / 2.0) * 0.3, rtol=1e-14)
+    # dC(t, t')/dt at t' = t^- equals -T: the Brownian cusp C(t + dt, t) = 1 - T dt + O(dt^2)
+    assert_allclose(sol.C[1, 0], 1.0 - 0.1, atol=0.02)
+
+
+def test_pure_p_spin_gradient_flow_stays_above_threshold_energy():
+    # Cugliandolo-Kurchan (1993): gradient flow of the pure spherical p-spin with covariance N xi(q) ages towards the
+    # threshold energy e_th = -2 sqrt(xi''(1)) / p from above, with mu -> 2 sqrt(xi''(1)). Here xi(q) = q^3/3.
+    sol = dmft_spiked_matrix_tensor(3, np.inf, 1.0, 0.0, 0.05, 20.0, cbar0=0.0)
+    e_th = -2.0 * np.sqrt(2.0) / 3.0
+    assert np.all(sol.energy > e_th)
+    assert np.all(sol.mu < 2.0 * np.sqrt(2.0))
+    assert -0.05 < sol.energy[-1] - e_th < 0.06  # measured 0.040 at t = 20 (slow t^(-2/3)-type approach)
+    assert_allclose(sol.mu, -3.0 * sol.energy, rtol=1e-12)  # homogeneity: mu = -p e at T = 0
+    assert np.all(sol.Cbar == 0.0)
+
+
+# ---------------------------------------------------------------- thresholds
+def test_gradient_flow_threshold_closed_forms():
+    for dp in (0.3, 1.0, 4.0):
+        d2 = gradient_flow_threshold(3, dp)
+        # 1/Delta_2^2 = (p-1)/Delta_p + 1/Delta_2 (Sarao Mannelli et al. NeurIPS 2019)
+        assert_allclose(1.0 / d2**2, 2.0 / dp + 1.0 / d2, rtol=1e-12)
+        # p = 3, T = 1: (1 - Delta_2)(1/Delta_2^2 - 2/Delta_p) = 0 -> min(1, sqrt(Delta_p/2))
+        assert_allclose(gradient_flow_threshold(3, dp, T=1.0), min(1.0, np.sqrt(dp / 2.0)), rtol=1e-10)
+    # intermediate T solves the general recipe
+    d2 = gradient_flow_threshold(4, 0.7, T=0.5)
+    assert_allclose(1.0 / d2**2, 3.0 * (1.0 - 0.5 * d2) ** 2 / 0.7 + 1.0 / d2, rtol=1e-10)
+    # no tensor (Delta_p -> infinity): the BBP threshold Delta_2 = 1 of the matrix
+    assert_allclose(gradient_flow_threshold(3, 1e12), 1.0, rtol=1e-6)
+    # gradient flow needs less noise than Langevin, which needs less than AMP (Delta_2 = 1 for p = 3)
+    assert gradient_flow_threshold(3, 1.0) < gradient_flow_threshold(3, 1.0, T=1.0) < amp_threshold(3, 1.0)
+
+
+def test_amp_threshold_p4_has_small_overlap_fixed_point():
+    # for p = 4 and strong tensor noise-to-signal a small-m fixed point blocks AMP slightly below Delta_2 = 1
+    assert amp_threshold(4, 0.5) == pytest.approx(1.0, abs=1e-9)
+    d = amp_threshold(4, 0.05)
+    assert 0.9 < d < 1.0
+    m = np.linspace(1e-6, 1, 200001)
+    h = (1 - m) * (1 / d + m**2 / 0.05)
+    k = np.argmax(h)
+    # at the threshold the local minimum of h before its peak touches 1 (saddle-node of the state evolution)
+    assert abs(h[:k].min() - 1.0) < 1e-3
+
+
+@pytest.mark.parametrize("T, dp, lo, hi", [(0.0, 2.0, 0.8, 1.25), (1.0, 1.0, 0.8, 1.25)])
+def test_threshold_brackets_dmft_phase_boundary(T, dp, lo, hi):
+    th = gradient_flow_threshold(3, dp, T=T)
+    ok = dmft_spiked_matrix_tensor(3, lo * th, dp, T, 0.1, 80.0, cbar0=0.01)
+    ko = dmft_spiked_matrix_tensor(3, hi * th, dp, T, 0.1, 80.0, cbar0=0.01)
+    assert ok.Cbar[-1] > 0.5  # escaped towards the signal
+    assert ko.Cbar[-1] < 0.1  # trapped at vanishing overlap
+
+
+# ---------------------------------------------------------------- Kac-Rice
+def test_minima_complexity_pure_p_spin_limit():
+    # Auffinger, Ben Arous, Cerny (2013): complexity of minima Theta_p(u) of the pure 3-spin at u = -E_inf,
+    # (1/2) log(p-1) - (p-2)/(4(p-1)) E_inf^2 with E_inf^2 = 4(p-1)/p, i.e. log(2)/2 - 1/3.
+    assert_allclose(minima_complexity(3, 1e12, 1.0), 0.5 * np.log(2.0) - 1.0 / 3.0, rtol=1e-6)
+    # no tensor: the pure spiked matrix has no spurious minima
+    assert minima_complexity(3, 0.5, 1e12) < 0
+
+
+def test_gradient_flow_succeeds_among_spurious_minima():
+    for d2 in (0.3, 0.5, 0.7):
+        x_kr = spurious_minima_threshold(3, d2)
+        x_gf = (1.0 / d2**2 - 1.0 / d2) / 2.0  # 1/Delta_p on the gradient-flow line
+        assert 0 < x_kr < x_gf
+        # on the gradient-flow line theta = 1, L = 0, and the complexity is that of the unspiked model
+        assert minima_complexity(3, d2, 1.0 / x_gf) > 0
+
+
+# ---------------------------------------------------------------- simulation
+def test_simulation_gradient_and_constraint():
+    inst = spiked_matrix_tensor(14, 3, 0.5, 1.0, rng=np.random.default_rng(1))
+    N = inst.N
+    T3 = np.zeros((N, N, N))
+    idx = 0
+    for i in range(N):
+        for j in range(i + 1, N):
+            for k in range(j + 1, N):
+                T3[i, j, k] = inst.T_packed[idx]
+                idx += 1
+
+    def H(x):
+        h2 = -np.sum(np.triu(inst.Y, 1) * np.outer(x, x)) / (0.5 * np.sqrt(N))
+        return h2 - np.sqrt(2.0) / N * np.einsum("ijk,i,j,k", T3, x, x, x)
+
+    tr = langevin_spiked_matrix_tensor(inst, 1.0, 0.05, 1.0, rng=np.random.default_rng(2), cbar0=0.4)
+    assert_allclose(tr.Cbar[0], 0.4, rtol=1e-12)
+    assert_allclose(tr.C0[0], 1.0, rtol=1e-12)
+    # the energy reported at t = 0 is H(x0)/N for the brute-force Hamiltonian
+    rng = np.random.default_rng(2)
+    z = rng.standard_normal(N)
+    z -= (z @ inst.x_star) / N * inst.x_star
+    z *= np.sqrt(N) / np.linalg.norm(z)
+    x0 = 0.4 * inst.x_star + np.sqrt(1 - 0.16) * z
+    assert_allclose(tr.energy[0], H(x0) / N, rtol=1e-6)
+    assert np.all(np.abs(tr.C0) <= 1 + 1e-12)
+
+
+def test_simulation_follows_exact_p2_flow():
+    # Delta_p huge: gradient flow of the spiked matrix; x(t) = exp(tJ) x0 / norm for this instance
+    inst = spiked_matrix_tensor(60, 3, 0.5, 1e12, rng=np.random.default_rng(4))
+    tr = langevin_spiked_matrix_tensor(inst, 0.0, 0.02, 2.0, rng=np.random.default_rng(5), cbar0=0.3)
+    N = inst.N
+    J = inst.Y / (0.5 * np.sqrt(N))
+    ev, V = np.linalg.eigh(J)
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal(N)
+    z -= (z @ inst.x_star) / N * inst.x_star
+    z *= np.sqrt(N) / np.linalg.norm(z)
+    x0 = 0.3 * inst.x_star + np.sqrt(1 - 0.09) * z
+    x = V @ (np.exp(2.0 * ev) * (V.T @ x0))
+    x *= np.sqrt(N) / np.linalg.norm(x)
+    # Heun at dt = 0.02: global error O(dt^2) ~ 1e-3
+    assert_allclose(tr.Cbar[-1], x @ inst.x_star / N, atol=2e-3)
+
+
+# ---------------------------------------------------------------- bad input
+def test_bad_input():
+    with pytest.raises(ValueError, match="cannot both be infinite"):
+        dmft_spiked_matrix_tensor(3, np.inf, np.inf, 0.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="`p` must be an integer >= 3"):
+        dmft_spiked_matrix_tensor(2, 0.5, 1.0, 0.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="`T` must be >= 0.0"):
+        dmft_spiked_matrix_tensor(3, 0.5, 1.0, -1.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="at most 4000 steps"):
+        dmft_spiked_matrix_tensor(3, 0.5, 1.0, 0.0, 0.01, 100.0)
+    with pytest.raises(ValueError, match="`t_max` must be at least `dt`"):
+        dmft_spiked_matrix_tensor(3, 0.5, 1.0, 0.0, 0.1, 0.01)
+    with pytest.raises(ValueError, match="`delta2` must be > 0.0"):
+        dmft_spiked_matrix_tensor(3, -0.5, 1.0, 0.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="`cbar0` must be < 1.0"):
+        dmft_spiked_matrix_tensor(3, 0.5, 1.0, 0.0, 0.1, 1.0, cbar0=1.0)
+    with pytest.raises(ValueError, match="`p` must be 3 for direct simulation"):
+        spiked_matrix_tensor(20, 4, 0.5, 1.0)
+    with pytest.raises(ValueError, match="`N` must be an integer <= 1200"):
+        spiked_matrix_tensor(5000, 3, 0.5, 1.0)
+    with pytest.raises(TypeError, match="`instance` must be a SpikedMatrixTensor"):
+        langevin_spiked_matrix_tensor("x", 0.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="`T` must be <= 1.0"):
+        gradient_flow_threshold(3, 1.0, T=2.0)
+    with pytest.raises(ValueError, match="`deltap` must be > 0.0"):
+        amp_threshold(3, 0.0)
+    with pytest.raises(TypeError, match="`delta2` must be a real number"):
+        minima_complexity(3, "a", 1.0)
+    with pytest.raises(ValueError, match="at most 2000 non-negative times"):
+        spiked_matrix_flow_exact(0.5, 0.1, [-1.0])
