@@ -184,3 +184,15 @@ def test_bad_input():
         df.collapse_time(1, 10)
     with pytest.raises(TypeError, match="`d` must be an integer"):
         df.collapse_time(10, 2.5)
+
+
+def test_mixture_entropy_excess_against_direct_quadrature():
+    # delta h(a) = h(1/2 N(a,1) + 1/2 N(-a,1)) - (1/2) log(2 pi e), by adaptive quadrature of -p log p
+    for a in (0.4, 1.3, 2.5):
+        def minus_p_log_p(y, a=a):
+            p = 0.5 * (stats.norm.pdf(y - a) + stats.norm.pdf(y + a))
+            return -p * np.log(p)
+
+        h = integrate.quad(minus_p_log_p, -a - 15, a + 15, limit=200, epsabs=1e-13)[0]
+        # 121-node Gauss-Hermite on log cosh(a^2 + a z), whose curvature sits in a window of width 1/a: ~1e-8 at a = 2.5
+        assert_allclose(df.mixture_entropy_excess(a), h - 0.5 * np.log(2 * np.pi * np.e), rtol=0, atol=5e-8)

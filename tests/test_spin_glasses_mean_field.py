@@ -221,3 +221,10 @@ def test_rsb_finite_temperature_consistency():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_rs_replicon_diverges_at_zero_temperature():
+    # 1 - beta^2 E sech^4 ~ 1 - (4/3) beta phi(h) -> -inf as T -> 0, for every h
+    assert sg.sk_replica_symmetric(0.0).replicon == -np.inf
+    assert sg.sk_replica_symmetric(0.0, 0.7).replicon == -np.inf
+    assert sg.sk_replica_symmetric(0.02).replicon < -20

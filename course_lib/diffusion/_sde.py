@@ -46,7 +46,8 @@ class CloningResult:
     same : ndarray
         Fraction of cloned pairs whose endpoints carry the same label.
     stderr : ndarray
-        Binomial standard error of ``same``.
+        Binomial standard error :math:`\\sqrt{\\hat p(1-\\hat p)/N}` of ``same``, floored at :math:`1/N` so that it is
+        never zero when all (or no) pairs agree.
     n_pairs : int
     """
 
@@ -59,7 +60,8 @@ class CloningResult:
 def _check_grid(t_grid):
     t_grid = check_array("t_grid", t_grid, ndim=1, min_len=2)
     if np.any(t_grid < 0) or np.any(np.diff(t_grid) >= 0):
-        raise ValueError("`t_grid` must be strictly decreasing and >= 0 (backward time runs from T down to t_end).")
+        raise ValueError("`t_grid` must be strictly decreasing and >= 0 (backward time runs from T down to t_end), "
+                         f"got min {t_grid.min():.3g} and largest step t[k+1] - t[k] = {np.diff(t_grid).max():.3g}.")
     return t_grid
 
 
@@ -191,9 +193,10 @@ def cloning_experiment(score, x_T, t_grid, clone_idx, classify, scheme="euler", 
     scheme = _check_scheme(scheme)
     idx = np.atleast_1d(np.asarray(clone_idx))
     if idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError("`clone_idx` must be a non-empty array of integer indices into `t_grid`.")
+        raise TypeError(f"`clone_idx` must be a non-empty array of integer indices into `t_grid`, got dtype {idx.dtype} "
+                        f"and size {idx.size}.")
     if np.any(idx < 1) or np.any(idx > t_grid.size - 2):
-        raise ValueError(f"`clone_idx` must lie in [1, {t_grid.size - 2}] (strictly inside the grid).")
+        raise ValueError(f"`clone_idx` must lie in [1, {t_grid.size - 2}] (strictly inside the grid), got {idx.tolist()}.")
     idx = np.unique(idx)
     rng = np.random.default_rng(rng)
     end, saved = _run(score, x.copy(), t_grid, 0, scheme, rng, idx.tolist())

@@ -63,7 +63,7 @@ def speciation_time(cov):
     if c.shape[0] != c.shape[1]:
         raise ValueError(f"`cov` must be a square matrix, got shape {c.shape}.")
     if not np.allclose(c, c.T, rtol=0, atol=1e-12 * max(1.0, np.abs(c).max())):
-        raise ValueError("`cov` must be a symmetric matrix.")
+        raise ValueError(f"`cov` must be a symmetric matrix, got max |cov - cov.T| = {np.abs(c - c.T).max():.3g}.")
     lam = np.linalg.eigvalsh(c)[-1]
     if lam <= 0:
         raise ValueError(f"`cov` must have a positive largest eigenvalue, got {lam:.3g}.")
@@ -73,7 +73,7 @@ def speciation_time(cov):
 def _check_t(t):
     arr = check_array("t", t)
     if np.any(arr < 0):
-        raise ValueError("`t` must be >= 0.")
+        raise ValueError(f"`t` must be >= 0, got minimum {arr.min():.3g}.")
     return arr
 
 
@@ -171,6 +171,20 @@ def speciation_crossover_time(mu_norm=None, level=0.75):
 def mixture_entropy_excess(a):
     r"""Entropy of :math:`\tfrac12\mathcal N(a,1) + \tfrac12\mathcal N(-a,1)` minus that of :math:`\mathcal N(0,1)`:
     :math:`a^2 - \mathbb E_z\log\cosh(a^2 + az)`, between 0 (:math:`a = 0`) and :math:`\log 2` (:math:`a\to\infty`).
+
+    With :math:`p(y) = \phi(y)e^{-a^2/2}\cosh(ay)` and :math:`\mathbb E y^2 = 1 + a^2`,
+    :math:`-\mathbb E\log p = \tfrac12\log(2\pi e) + a^2 - \mathbb E\log\cosh(ay)`, :math:`y = a + z`.
+    Gauss--Hermite quadrature with 121 nodes: absolute error below :math:`3\times10^{-8}` (largest for :math:`a` of
+    order 2, where :math:`\log\cosh` bends within a window of width :math:`1/a`).
+
+    Parameters
+    ----------
+    a : float or array_like
+        Half-distance :math:`a = \lVert\mu\rVert e^{-t}` between the two diffused means.
+
+    Returns
+    -------
+    float or ndarray
 
     Examples
     --------

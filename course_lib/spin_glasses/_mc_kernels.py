@@ -38,7 +38,7 @@ def _check_couplings(J):
     if J.shape[0] != J.shape[1] or J.shape[0] < 1:
         raise ValueError(f"`J` must be a non-empty square matrix, got shape {J.shape}.")
     if not np.allclose(J, J.T, rtol=0.0, atol=1e-12):
-        raise ValueError("`J` must be symmetric (J == J.T).")
+        raise ValueError(f"`J` must be symmetric (J == J.T), got max |J - J.T| = {np.abs(J - J.T).max():.3g}.")
     return J
 
 
@@ -53,7 +53,8 @@ def _check_state(state, n, rng):
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
     s = check_array("state", state, ndim=1)
     if s.shape[0] != n or not np.all(np.abs(s) == 1):
-        raise ValueError(f"`state` must be a vector of {n} entries equal to -1 or +1.")
+        raise ValueError(f"`state` must be a vector of {n} entries equal to -1 or +1, got shape {s.shape} "
+                         f"with values {np.unique(s)[:5].tolist()}.")
     return s.astype(np.int8)
 
 
@@ -352,7 +353,7 @@ def parallel_tempering(J, betas, n_sweeps, rng=None, *, method="metropolis"):
     J = _check_couplings(J)
     betas = check_array("betas", betas, ndim=1, min_len=2)
     if np.any(betas < 0) or np.any(np.diff(betas) <= 0):
-        raise ValueError("`betas` must be non-negative and strictly increasing.")
+        raise ValueError(f"`betas` must be non-negative and strictly increasing, got {betas.tolist()}.")
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     code = _check_method(method)
     rng = np.random.default_rng(rng)
@@ -455,7 +456,8 @@ def simulated_annealing(J, betas, sweeps_per_beta=1, n_restarts=1, rng=None):
     J = _check_couplings(J)
     betas = check_array("betas", betas, ndim=1, min_len=1)
     if np.any(betas < 0) or np.any(np.diff(betas) < 0):
-        raise ValueError("`betas` must be non-negative and non-decreasing.")
+        raise ValueError(f"`betas` must be non-negative and non-decreasing, got min {betas.min():.3g} and min step "
+                         f"{np.diff(betas).min() if betas.size > 1 else 0.0:.3g}.")
     sweeps_per_beta = check_int("sweeps_per_beta", sweeps_per_beta, minimum=1)
     n_restarts = check_int("n_restarts", n_restarts, minimum=1)
     rng = np.random.default_rng(rng)

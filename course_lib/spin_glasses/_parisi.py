@@ -365,8 +365,9 @@ def sk_ground_state_energy(k="full"):
     ``k = 0``: :math:`-\\sqrt{2/\\pi} = -0.79788` (replica symmetric); ``k = 1``: :math:`-0.7652` (Parisi 1980);
     ``k = 2``: :math:`-0.7636`; ``k = 'full'``: the Parisi value :math:`e_0 = -0.7631667`
     (Crisanti and Rizzo 2002; Oppermann and Schmidt 2008), approximated here by the largest k computed,
-    :math:`k = 4`, whose value lies above :math:`e_0` by about :math:`10^{-4}` (the k-RSB energies decrease
-    monotonically towards :math:`e_0`).
+    :math:`k = 4`, whose value lies below :math:`e_0` by about :math:`6\\times10^{-5}` (the tests require less than :math:`5\\times10^{-4}`):
+    the k-RSB energies increase monotonically towards :math:`e_0` (nested step functions), and each is a lower bound
+    on :math:`e_0` (Guerra's bound).
 
     Parameters
     ----------

@@ -102,6 +102,8 @@ def sk_replica_symmetric(T, h=0.0):
 
     At :math:`T = 0`: :math:`q = 1`, :math:`e = f = -\\mathbb E|z + h|` (:math:`-\\sqrt{2/\\pi}` at :math:`h = 0`) and
     the entropy tends to :math:`-\\phi(h)^2` (:math:`-1/(2\\pi)` at :math:`h = 0`), negative: RS is wrong at low T.
+    The replicon :math:`1 - \\beta^2\\mathbb E\\,\\mathrm{sech}^4 \\approx 1 - \\frac43\\beta\\phi(h)` tends to
+    :math:`-\\infty` for every ``h``; it is returned as ``-inf`` at ``T = 0``.
 
     Parameters
     ----------
@@ -135,7 +137,7 @@ def sk_replica_symmetric(T, h=0.0):
         e = -(h * (2.0 * special.ndtr(h) - 1.0) + 2.0 * _PHI(h))
         chi = 2.0 * _PHI(h)
         return ReplicaSymmetricSolution(0.0, h, 1.0, float(2.0 * special.ndtr(h) - 1.0), float(e), float(e),
-                                        float(-chi**2 / 4.0), 0.0 if h == 0.0 else float("-inf"), True, 0)
+                                        float(-chi**2 / 4.0), float("-inf"), True, 0)
     beta = 1.0 / T
     q, conv, it = _rs_q(beta, h)
     sq = np.sqrt(q)
@@ -188,7 +190,7 @@ def at_line(h):
 
 
 def sk_annealed_energy(T):
-    """Annealed energy per spin :math:`-\\beta/2` of SK, exact for :math:`T \\ge 1` at zero field.
+    """Annealed energy per spin :math:`-\\beta/2` of SK, the quenched value for :math:`T \\ge 1` at zero field.
 
     From :math:`\\mathbb E Z = 2^N e^{\\beta^2 (N - 1)/4}`: :math:`-\\beta f = \\log 2 + \\beta^2/4` and
     :math:`e = -\\beta/2` (Aizenman, Lebowitz and Ruelle 1987 prove the quenched limit equals it for :math:`\\beta < 1`).
