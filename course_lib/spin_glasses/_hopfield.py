@@ -1,0 +1,801 @@
+"""The Hopfield model: Hebbian couplings, compiled zero-temperature and Glauber dynamics, the
+Amit-Gutfreund-Sompolinsky replica-symmetric theory, mixture states, and the modern (attention) Hopfield network."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+from scipy import optimize, special
+
+from .._validation import check_array, check_int, check_real
+
+__all__ = [
+    "HopfieldRun",
+    "AGSSolution",
+    "MixtureState",
+    "hopfield_couplings",
+    "hopfield_dynamics",
+    "hopfield_pattern_dynamics",
+    "hopfield_retrieval_overlaps",
+    "RetrievalThreshold",
+    "hopfield_retrieval_threshold",
+    "ags_solution",
+    "hopfield_capacity",
+    "hopfield_mixture_state",
+    "modern_hopfield_retrieve",
+]
+
+_GL_T, _GL_W = np.polynomial.legendre.leggauss(64)
+
+
+# --------------------------------------------------------------------------- couplings and dynamics
+
+
+def _check_patterns(patterns):
+    xi = check_array("patterns", patterns, ndim=2, min_len=1)
+    if not np.all(np.abs(xi) == 1.0):
+        raise ValueError("`patterns` must have entries +1 or -1.")
+    return xi
+
+
+def _check_spins(name, state, n):
+    s = check_array(name, state, ndim=1)
+    if s.shape[0] != n:
+        raise ValueError(f"`{name}` must have length {n}, got {s.shape[0]}.")
+    if not np.all(np.abs(s) == 1.0):
+        raise ValueError(f"`{name}` must have entries +1 or -1.")
+    return s.copy()
+
+
+def hopfield_couplings(patterns):
+    r"""Hebbian couplings :math:`J_{ij} = \frac1N\sum_{\mu=1}^{P}\xi^\mu_i\xi^\mu_j` for :math:`i\ne j`, :math:`J_{ii}=0`.
+
+    Parameters
+    ----------
+    patterns : array_like of shape (P, N)
+        Stored patterns with entries :math:`\pm1`.
+
+    Returns
+    -------
+    ndarray of shape (N, N)
+
+    References
+    ----------
+    .. [1] J. J. Hopfield, "Neural networks and physical systems with emergent collective computational
+       abilities", PNAS 79 (1982) 2554-2558, eq. (2).
+
+    Examples
+    --------
+    >>> hopfield_couplings([[1, -1, 1]]).tolist()
+    [[0.0, -0.3333333333333333, 0.3333333333333333], [-0.3333333333333333, 0.0, -0.3333333333333333], [0.3333333333333333, -0.3333333333333333, 0.0]]
+    """
+    xi = _check_patterns(patterns)
+    n = xi.shape[1]
+    j = xi.T @ xi / n
+    np.fill_diagonal(j, 0.0)
+    return j
+
+
+@dataclass
+class HopfieldRun:
+    """Outcome of :func:`hopfield_dynamics` or :func:`hopfield_pattern_dynamics`.
+
+    Attributes
+    ----------
+    state : ndarray
+        Final spins.
+    n_sweeps : int
+        Sweeps performed (a sweep is N single-spin updates in a random order).
+    converged : bool
+        Zero temperature: a sweep without a flip was reached (a fixed point). Always False at finite beta.
+    overlaps : ndarray or None
+        Final overlaps :math:`m_\\mu = \\xi^\\mu\\cdot S/N` (pattern dynamics only).
+    """
+
+    state: np.ndarray
+    n_sweeps: int
+    converged: bool
+    overlaps: np.ndarray | None = None
+
+
+@njit(cache=True)
+def _sweeps_couplings(j, s, order, uniforms, beta, out_sweeps):
+    n = s.shape[0]
+    h = j @ s
+    n_sw = order.shape[0]
+    done = 0
+    for t in range(n_sw):
+        flips = 0
+        for a in range(n):
+            i = order[t, a]
+            if np.isinf(beta):
+                new = s[i] if h[i] == 0.0 else (1.0 if h[i] > 0.0 else -1.0)
+            else:
+                new = 1.0 if uniforms[t, a] < 1.0 / (1.0 + math.exp(-2.0 * beta * h[i])) else -1.0
+            if new != s[i]:
+                s[i] = new
+                flips += 1
+                for k in range(n):
+                    h[k] += 2.0 * new * j[k, i]
+        done = t + 1
+        if np.isinf(beta) and flips == 0:
+            out_sweeps[0] = done
+            return True
+    out_sweeps[0] = done
+    return False
+
+
+@njit(cache=True)
+def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
+    n, p = xi_t.shape
+    mu = np.zeros(p)
+    for i in range(n):
+        for k in range(p):
+            mu[k] += xi_t[i, k] * s[i]
+    self_c = p / n
+    n_sw = order.shape[0]
+    done = 0
+    for t in range(n_sw):
+        flips = 0
+        for a in range(n):
+            i = order[t, a]
+            acc = 0.0
+            for k in range(p):
+                acc += xi_t[i, k] * mu[k]
+            h = acc / n - self_c * s[i]
+            if np.isinf(beta):
+                new = s[i] if h == 0.0 else (1.0 if h > 0.0 else -1.0)
+            else:
+                new = 1.0 if uniforms[t, a] < 1.0 / (1.0 + math.exp(-2.0 * beta * h)) else -1.0
+            if new != s[i]:
+                s[i] = new
+                flips += 1
+                for k in range(p):
+                    mu[k] += 2.0 * new * xi_t[i, k]
+        done = t + 1
+        if np.isinf(beta) and flips == 0:
+            out_sweeps[0] = done
+            return True
+    out_sweeps[0] = done
+    return False
+
+
+def _draws(rng, n_sweeps, n, beta):
+    order = np.argsort(rng.random((n_sweeps, n)), axis=1)
+    uniforms = np.zeros((1, 1)) if np.isinf(beta) else rng.random((n_sweeps, n))
+    return order, uniforms
+
+
+def _check_beta(beta):
+    if isinstance(beta, (int, float, np.floating)) and not isinstance(beta, bool) and beta == np.inf:
+        return np.inf
+    return check_real("beta", beta, lower=0.0, lower_open=True)
+
+
+def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
+    r"""Asynchronous Hopfield dynamics with couplings ``J``: zero temperature or Glauber (heat bath).
+
+    Each sweep visits the N spins in a fresh random order. At zero temperature (``beta=inf``)
+    :math:`S_i \leftarrow \operatorname{sign}(h_i)` with :math:`h_i = \sum_j J_{ij}S_j` (unchanged if :math:`h_i = 0`);
+    the energy :math:`H = -\frac12 S^\top J S` never increases and the run stops at the first sweep without a flip.
+    At inverse temperature :math:`\beta`, :math:`S_i = +1` with probability :math:`1/(1 + e^{-2\beta h_i})`,
+    which satisfies detailed balance with respect to :math:`e^{-\beta H}`. The local fields are updated after each
+    flip, so a proposed update costs O(1) and a flip O(N) (compiled).
+
+    Parameters
+    ----------
+    J : array_like of shape (N, N)
+        Symmetric couplings with zero diagonal.
+    state : array_like of shape (N,)
+        Initial spins, +-1.
+    n_sweeps : int
+        Maximal number of sweeps, >= 1.
+    beta : float
+        Inverse temperature, > 0, or ``numpy.inf`` (default).
+    rng : seed or numpy.random.Generator, optional
+
+    Returns
+    -------
+    HopfieldRun
+
+    References
+    ----------
+    .. [1] R. J. Glauber, "Time-dependent statistics of the Ising model", J. Math. Phys. 4 (1963) 294-307.
+    .. [2] J. J. Hopfield, PNAS 79 (1982) 2554-2558.
+
+    Examples
+    --------
+    >>> xi = np.array([[1, -1, 1, -1, 1, 1]])
+    >>> run = hopfield_dynamics(hopfield_couplings(xi), [1, 1, 1, -1, 1, 1], 10, rng=0)
+    >>> run.state.tolist(), run.converged
+    ([1.0, -1.0, 1.0, -1.0, 1.0, 1.0], True)
+    """
+    j = check_array("J", J, ndim=2)
+    n = j.shape[0]
+    if j.shape != (n, n):
+        raise ValueError(f"`J` must be square, got shape {j.shape}.")
+    if not np.allclose(j, j.T, rtol=0.0, atol=1e-12):
+        raise ValueError("`J` must be symmetric.")
+    if np.any(np.diag(j) != 0.0):
+        raise ValueError("`J` must have a zero diagonal.")
+    s = _check_spins("state", state, n)
+    n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
+    beta = _check_beta(beta)
+    rng = np.random.default_rng(rng)
+    order, uniforms = _draws(rng, n_sweeps, n, beta)
+    done = np.zeros(1, dtype=np.int64)
+    conv = _sweeps_couplings(j, s, order, uniforms, beta, done)
+    return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv))
+
+
+def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
+    r"""The dynamics of :func:`hopfield_dynamics` for Hebbian couplings, without forming the N x N matrix.
+
+    With :math:`M_\mu = \xi^\mu\cdot S` kept up to date, :math:`h_i = \frac1N\sum_\mu\xi^\mu_i M_\mu - \frac PN S_i`
+    costs O(P) and a flip O(P), so large N fit in memory (N = 10^4 needs P x N numbers, not N^2).
+
+    Parameters
+    ----------
+    patterns : array_like of shape (P, N)
+        Stored patterns, +-1.
+    state, n_sweeps, beta, rng
+        As in :func:`hopfield_dynamics`.
+
+    Returns
+    -------
+    HopfieldRun
+        With ``overlaps`` the final :math:`m_\mu = M_\mu/N`.
+
+    References
+    ----------
+    .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Storing infinite numbers of patterns in a spin-glass model of
+       neural networks", Phys. Rev. Lett. 55 (1985) 1530-1533.
+
+    Examples
+    --------
+    >>> xi = np.array([[1, -1, 1, -1, 1, 1]])
+    >>> hopfield_pattern_dynamics(xi, [1, 1, 1, -1, 1, 1], 10, rng=0).overlaps.tolist()
+    [1.0]
+    """
+    xi = _check_patterns(patterns)
+    n = xi.shape[1]
+    s = _check_spins("state", state, n)
+    n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
+    beta = _check_beta(beta)
+    rng = np.random.default_rng(rng)
+    order, uniforms = _draws(rng, n_sweeps, n, beta)
+    done = np.zeros(1, dtype=np.int64)
+    xi_t = np.ascontiguousarray(xi.T)
+    conv = _sweeps_patterns(xi_t, s, order, uniforms, beta, done)
+    return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=xi @ s / n)
+
+
+def hopfield_retrieval_overlaps(n, alpha, n_trials, noise=0.0, n_sweeps=200, rng=None):
+    r"""Final overlaps of zero-temperature retrieval at load :math:`\alpha = P/N`, one fresh instance per trial.
+
+    Each trial draws :math:`P = \operatorname{round}(\alpha N)` random patterns, starts from pattern 1 with a
+    fraction ``noise`` of its spins flipped, runs :func:`hopfield_pattern_dynamics` to a fixed point, and records
+    the overlap :math:`m_1` of the end state with pattern 1.
+
+    Parameters
+    ----------
+    n : int
+        Number of spins, >= 2.
+    alpha : float
+        Load, > 0.
+    n_trials : int
+        >= 1.
+    noise : float
+        Fraction of flipped spins in the start, in [0, 1].
+    n_sweeps : int
+        Maximal number of sweeps per trial.
+    rng : seed or numpy.random.Generator, optional
+
+    Returns
+    -------
+    ndarray of shape (n_trials,)
+
+    Examples
+    --------
+    >>> m = hopfield_retrieval_overlaps(500, 0.05, 4, rng=0)
+    >>> bool(np.all(m > 0.95))
+    True
+    """
+    n = check_int("n", n, minimum=2)
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    n_trials = check_int("n_trials", n_trials, minimum=1)
+    noise = check_real("noise", noise, lower=0.0, upper=1.0)
+    n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
+    rng = np.random.default_rng(rng)
+    p = max(1, int(round(alpha * n)))
+    out = np.empty(n_trials)
+    n_flip = int(round(noise * n))
+    for t in range(n_trials):
+        xi = rng.choice(np.array([-1.0, 1.0]), size=(p, n))
+        s = xi[0].copy()
+        s[rng.choice(n, size=n_flip, replace=False)] *= -1.0
+        order, uniforms = _draws(rng, n_sweeps, n, np.inf)
+        done = np.zeros(1, dtype=np.int64)
+        _sweeps_patterns(np.ascontiguousarray(xi.T), s, order, uniforms, np.inf, done)
+        out[t] = xi[0] @ s / n
+    return out
+
+
+@dataclass
+class RetrievalThreshold:
+    """Logistic fit of a retrieval probability curve (:func:`hopfield_retrieval_threshold`).
+
+    Attributes
+    ----------
+    alpha_half : float
+        Load at which the fitted retrieval probability is 1/2.
+    stderr : float
+        Its standard error (inverse Fisher information of the binomial likelihood).
+    width : float
+        Width w of the logistic curve 1 / (1 + exp((alpha - alpha_half) / w)).
+    converged : bool
+    n_iter : int
+    """
+
+    alpha_half: float
+    stderr: float
+    width: float
+    converged: bool
+    n_iter: int
+
+
+def hopfield_retrieval_threshold(alphas, successes, n_trials):
+    r"""Maximum-likelihood logistic fit :math:`P(\text{retrieval}\mid\alpha) = 1/(1 + e^{(\alpha - \alpha_{1/2})/w})`.
+
+    The counts are binomial, :math:`k_i\sim\mathrm{Bin}(n_i, P(\alpha_i))`; the estimate maximises the likelihood
+    (Newton's method on :math:`(\alpha_{1/2}, \log w)` via scipy) and the standard error is the square root of the
+    first diagonal entry of the inverse Fisher information
+    :math:`\sum_i n_i P_i(1-P_i)\nabla\eta_i\nabla\eta_i^\top`, :math:`\eta_i = (\alpha_{1/2} - \alpha_i)/w`.
+
+    Parameters
+    ----------
+    alphas : array_like
+        Loads (at least 2 distinct values).
+    successes : array_like of int
+        Number of successful retrievals at each load.
+    n_trials : int or array_like of int
+        Trials at each load (>= 1).
+
+    Returns
+    -------
+    RetrievalThreshold
+
+    Examples
+    --------
+    >>> fit = hopfield_retrieval_threshold([0.1, 0.15, 0.2], [20, 10, 0], 20)
+    >>> round(fit.alpha_half, 3)
+    0.15
+    """
+    a = check_array("alphas", alphas, ndim=1, min_len=2)
+    k = check_array("successes", successes, ndim=1)
+    n = np.broadcast_to(check_array("n_trials", n_trials, ndim=(0, 1)), a.shape).astype(float)
+    if k.shape != a.shape:
+        raise ValueError(f"`successes` must have the shape of `alphas` {a.shape}, got {k.shape}.")
+    if np.any(n < 1) or np.any(k < 0) or np.any(k > n):
+        raise ValueError("`successes` must lie between 0 and `n_trials`, and `n_trials` must be >= 1.")
+    frac = k / n
+    start_a = float(a[np.argmin(np.abs(frac - 0.5))])
+    start_w = max(float(np.ptp(a)) / 10.0, 1e-6)
+
+    def nll(theta):
+        eta = (theta[0] - a) / np.exp(theta[1])
+        return float(np.sum(n * np.logaddexp(0.0, -eta) - (n - k) * (-eta)))
+
+    res = optimize.minimize(nll, [start_a, np.log(start_w)], method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000})
+    a_half, w = float(res.x[0]), float(np.exp(res.x[1]))
+    eta = (a_half - a) / w
+    pr = special.expit(eta)
+    grad = np.stack([np.full_like(a, 1.0 / w), -(a_half - a) / w**2])
+    fisher = (grad * (n * pr * (1.0 - pr))) @ grad.T
+    cov = np.linalg.pinv(fisher)
+    if not res.success:  # pragma: no cover - Nelder-Mead on two parameters
+        import warnings
+
+        warnings.warn("hopfield_retrieval_threshold: the likelihood maximisation did not converge.",
+                      RuntimeWarning, stacklevel=2)
+    return RetrievalThreshold(alpha_half=a_half, stderr=float(np.sqrt(max(cov[0, 0], 0.0))), width=w,
+                              converged=bool(res.success), n_iter=int(res.nit))
+
+
+# --------------------------------------------------------------------------- AGS replica-symmetric theory
+
+
+@dataclass
+class AGSSolution:
+    """Replica-symmetric solution of the Hopfield model (:func:`ags_solution`).
+
+    Attributes
+    ----------
+    m : float
+        Overlap with the condensed pattern (0 when no retrieval state exists on this branch).
+    q : float
+        Edwards-Anderson order parameter (1 at T = 0).
+    r : float
+        Mean squared overlap with the uncondensed patterns, times 1/alpha.
+    converged : bool
+    n_iter : int
+        Fixed-point iterations (0 for the closed-form T = 0 solution).
+    """
+
+    m: float
+    q: float
+    r: float
+    converged: bool
+    n_iter: int
+
+
+def _ags_g(y):
+    """sqrt(2 alpha) as a function of y = m / sqrt(2 alpha r) on the T = 0 retrieval branch."""
+    return special.erf(y) / y - 2.0 / np.sqrt(np.pi) * np.exp(-y * y)
+
+
+def _ags_peak():
+    res = optimize.minimize_scalar(lambda y: -_ags_g(y), bounds=(0.5, 3.0), method="bounded",
+                                   options={"xatol": 1e-13})
+    return float(res.x), float(_ags_g(res.x))
+
+
+@njit(cache=True)
+def _gauss_tanh(m, sig, beta, t, w):
+    """(E tanh(beta(m + sig z)), E tanh^2(...)) for z ~ N(0,1), by Gauss-Legendre on three panels split at the kink."""
+    lo, hi = -12.0, 12.0
+    if sig > 0.0:
+        z0 = -m / sig
+        d = 10.0 / (beta * sig)
+    else:
+        z0 = 0.0
+        d = 1.0
+    a = max(lo, z0 - d)
+    b = min(hi, z0 + d)
+    edges = np.array([lo, a, b, hi])
+    e1 = 0.0
+    e2 = 0.0
+    for k in range(3):
+        left = edges[k]
+        right = edges[k + 1]
+        if right <= left:
+            continue
+        half = 0.5 * (right - left)
+        mid = 0.5 * (right + left)
+        for i in range(t.shape[0]):
+            z = mid + half * t[i]
+            g = w[i] * half * math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+            th = math.tanh(beta * (m + sig * z))
+            e1 += g * th
+            e2 += g * th * th
+    return e1, e2
+
+
+@njit(cache=True)
+def _ags_iterate(alpha, beta, m, q, t, w, tol, max_iter, damping, out):
+    r = 1.0
+    for it in range(1, max_iter + 1):
+        denom = 1.0 - beta * (1.0 - q)
+        r = q / (denom * denom)
+        e1, e2 = _gauss_tanh(m, math.sqrt(alpha * r), beta, t, w)
+        m_new = damping * m + (1.0 - damping) * e1
+        q_new = damping * q + (1.0 - damping) * e2
+        if abs(m_new - m) < tol and abs(q_new - q) < tol:
+            out[0] = m_new
+            out[1] = q_new
+            denom = 1.0 - beta * (1.0 - q_new)
+            out[2] = q_new / (denom * denom)
+            return it
+        m = m_new
+        q = q_new
+    out[0] = m
+    out[1] = q
+    out[2] = r
+    return -1
+
+
+def ags_solution(alpha, T=0.0, m0=1.0, tol=1e-12, max_iter=200_000):
+    r"""Replica-symmetric (AGS) solution of the Hopfield model at load :math:`\alpha` and temperature :math:`T`.
+
+    For :math:`T > 0` the saddle-point equations, with :math:`z\sim\mathcal N(0,1)` and :math:`\beta = 1/T`,
+
+    .. math::
+
+        m = \mathbb E\tanh\beta(m + \sqrt{\alpha r}\,z),\quad
+        q = \mathbb E\tanh^2\beta(m + \sqrt{\alpha r}\,z),\quad
+        r = \frac{q}{(1 - \beta(1-q))^2},
+
+    are iterated from :math:`(m, q) = (m_0, 1)` (the retrieval branch when :math:`m_0 = 1`), the Gaussian averages
+    by piecewise Gauss-Legendre quadrature split at the kink of the tanh. At :math:`T = 0` they reduce to
+    :math:`m = \operatorname{erf}(y)`, :math:`\sqrt{2\alpha} = \operatorname{erf}(y)/y - \frac{2}{\sqrt\pi}e^{-y^2}`
+    with :math:`y = m/\sqrt{2\alpha r}`, :math:`C = \sqrt{2/(\pi\alpha r)}\,e^{-y^2}`, :math:`r = (1 - C)^{-2}`,
+    solved by root bracketing on the branch of the larger root (the retrieval state); for
+    :math:`\alpha > \alpha_c` only :math:`m = 0`, :math:`r = (1 + \sqrt{2/(\pi\alpha)})^2` remains.
+
+    Parameters
+    ----------
+    alpha : float
+        Load :math:`P/N`, > 0.
+    T : float
+        Temperature, >= 0.
+    m0 : float
+        Initial overlap for the iteration at T > 0, in [0, 1].
+    tol : float
+        Convergence tolerance on (m, q), > 0.
+    max_iter : int
+
+    Returns
+    -------
+    AGSSolution
+
+    Warns
+    -----
+    RuntimeWarning
+        If the iteration does not converge.
+
+    References
+    ----------
+    .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Statistical mechanics of neural networks near saturation",
+       Ann. Phys. 173 (1987) 30-67, eqs. (4.14)-(4.16) and (5.1)-(5.3) for T = 0.
+    .. [2] D. J. Amit, H. Gutfreund, H. Sompolinsky, Phys. Rev. Lett. 55 (1985) 1530-1533.
+
+    Examples
+    --------
+    >>> sol = ags_solution(0.1)
+    >>> round(sol.m, 4)
+    0.998
+    """
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    T = check_real("T", T, lower=0.0)
+    m0 = check_real("m0", m0, lower=0.0, upper=1.0)
+    tol = check_real("tol", tol, lower=0.0, lower_open=True)
+    max_iter = check_int("max_iter", max_iter, minimum=1)
+    if T == 0.0:
+        y_star, g_star = _ags_peak()
+        target = np.sqrt(2.0 * alpha)
+        if target > g_star:
+            r = (1.0 + np.sqrt(2.0 / (np.pi * alpha))) ** 2
+            return AGSSolution(m=0.0, q=1.0, r=float(r), converged=True, n_iter=0)
+        hi = y_star
+        while _ags_g(hi) > target:
+            hi *= 2.0
+        y = optimize.brentq(lambda v: _ags_g(v) - target, y_star, hi, xtol=1e-15, rtol=1e-15)
+        m = float(special.erf(y))
+        r = m**2 / (2.0 * alpha * y**2)
+        return AGSSolution(m=m, q=1.0, r=float(r), converged=True, n_iter=0)
+    out = np.zeros(3)
+    n_iter = _ags_iterate(alpha, 1.0 / T, m0, 1.0, _GL_T, _GL_W, tol, max_iter, 0.3, out)
+    converged = n_iter > 0
+    if not converged:
+        import warnings
+
+        warnings.warn(f"ags_solution(alpha={alpha}, T={T}) did not converge in {max_iter} iterations.",
+                      RuntimeWarning, stacklevel=2)
+    return AGSSolution(m=float(abs(out[0])), q=float(out[1]), r=float(out[2]), converged=converged,
+                       n_iter=max(n_iter, max_iter) if not converged else n_iter)
+
+
+def hopfield_capacity(T=0.0):
+    r"""Storage capacity :math:`\alpha_c(T)`: the largest load at which the AGS retrieval state exists.
+
+    At :math:`T = 0`, :math:`\alpha_c = \max_y \frac12\bigl(\operatorname{erf}(y)/y - \frac{2}{\sqrt\pi}e^{-y^2}\bigr)^2
+    \approx 0.1379`, with overlap :math:`m = \operatorname{erf}(y^*) \approx 0.967` there. For :math:`0 < T < 1`, the
+    retrieval branch is parametrised by the noise amplitude :math:`\sigma = \sqrt{\alpha r}`: for fixed
+    :math:`\sigma` the overlap is the largest root of :math:`m = \mathbb E\tanh\beta(m + \sigma z)`, then :math:`q`
+    and :math:`\alpha(\sigma) = \sigma^2(1 - \beta(1-q))^2/q` follow, and :math:`\alpha_c(T) = \max_\sigma\alpha(\sigma)`
+    (the saddle-node where the retrieval solution disappears).
+
+    Parameters
+    ----------
+    T : float
+        Temperature in [0, 1) (no retrieval state exists for T >= 1).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, Phys. Rev. Lett. 55 (1985) 1530-1533 (alpha_c = 0.138);
+       Ann. Phys. 173 (1987) 30-67, Section 5.
+
+    Examples
+    --------
+    >>> round(hopfield_capacity(), 4)
+    0.1379
+    """
+    T = check_real("T", T, lower=0.0, upper=1.0, upper_open=True)
+    if T == 0.0:
+        return float(_ags_peak()[1] ** 2 / 2.0)
+    beta = 1.0 / T
+    sigmas = np.linspace(0.01, 1.5, 150)
+    vals = np.array([_retrieval_alpha(sg, beta) for sg in sigmas])
+    if not np.any(vals > 0.0):  # pragma: no cover - a retrieval state exists for every T < 1
+        return 0.0
+    i = int(np.argmax(vals))
+    lo, hi = sigmas[max(i - 1, 0)], sigmas[min(i + 1, len(sigmas) - 1)]
+    res = optimize.minimize_scalar(lambda sg: -_retrieval_alpha(sg, beta), bounds=(lo, hi), method="bounded",
+                                   options={"xatol": 1e-10})
+    return float(max(-res.fun, vals[i]))
+
+
+def _retrieval_alpha(sig, beta):
+    """Load alpha at which the retrieval fixed point has noise amplitude sqrt(alpha r) = sig (-inf if none).
+
+    For fixed sig the overlap solves m = E tanh(beta(m + sig z)) (largest root); then q follows and
+    alpha = sig^2 (1 - beta(1 - q))^2 / q. alpha_c(T) is the maximum of this curve (the saddle-node).
+    """
+    grid = np.linspace(1.0, 0.002, 250)
+    prev = None
+    for m in grid:
+        f = _gauss_tanh(m, sig, beta, _GL_T, _GL_W)[0] - m
+        if f > 0.0:
+            if prev is None:  # pragma: no cover - f(1) < 0 always
+                return -np.inf
+            root = optimize.brentq(lambda v: _gauss_tanh(v, sig, beta, _GL_T, _GL_W)[0] - v, m, prev,
+                                   xtol=1e-14)
+            q = _gauss_tanh(root, sig, beta, _GL_T, _GL_W)[1]
+            c = 1.0 - beta * (1.0 - q)
+            if c <= 0.0:
+                return -np.inf
+            return sig * sig * c * c / q
+        prev = m
+    return -np.inf
+
+
+# --------------------------------------------------------------------------- low load: mixture states
+
+
+@dataclass
+class MixtureState:
+    """Symmetric n-mixture at zero load (:func:`hopfield_mixture_state`).
+
+    Attributes
+    ----------
+    m : float
+        Common overlap with the n mixed patterns.
+    free_energy : float
+        Mean-field free energy per spin (the energy at T = 0).
+    min_eigenvalue : float
+        Smallest eigenvalue of the Hessian of the free energy in the space of all overlaps (``-inf`` for even
+        mixtures at T = 0); the state is a local minimum iff it is > 0.
+    stable : bool
+    converged : bool
+    n_iter : int
+    """
+
+    m: float
+    free_energy: float
+    min_eigenvalue: float
+    stable: bool
+    converged: bool
+    n_iter: int
+
+
+def hopfield_mixture_state(n_mix, T=0.0, tol=1e-13, max_iter=100_000):
+    r"""Symmetric mixture of ``n_mix`` patterns in the Hopfield model at zero load (:math:`P` finite, :math:`N\to\infty`).
+
+    The mean-field free energy :math:`f(\mathbf m) = \frac12|\mathbf m|^2 - T\,\mathbb E_\xi\log 2\cosh(\beta\,\mathbf m\cdot\xi)`
+    is stationary at :math:`\mathbf m = \mathbb E_\xi\,\xi\tanh(\beta\,\mathbf m\cdot\xi)`. For the symmetric ansatz
+    :math:`m_\mu = m` (:math:`\mu\le n`), with :math:`S = \sum_{\mu\le n}\xi_\mu` (a sum of n signs, averaged exactly
+    over its binomial law), :math:`m = \frac1n\mathbb E\,S\tanh(\beta m S)`, iterated from the T = 0 value
+    :math:`m = \mathbb E|S|/n`. Stability: the Hessian :math:`\delta_{\mu\nu} - \beta\mathbb E[\xi_\mu\xi_\nu(1 -
+    \tanh^2\beta m S)]` on the n mixed directions, and :math:`1 - \beta(1 - \mathbb E\tanh^2\beta mS)` on any other
+    pattern. n = 1 gives the Mattis (retrieval) state; n = 3 is stable below :math:`T \approx 0.461`; even mixtures
+    are unstable at every T.
+
+    Parameters
+    ----------
+    n_mix : int
+        Number of mixed patterns, >= 1.
+    T : float
+        Temperature, >= 0.
+    tol : float
+    max_iter : int
+
+    Returns
+    -------
+    MixtureState
+
+    References
+    ----------
+    .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Spin-glass models of neural networks",
+       Phys. Rev. A 32 (1985) 1007-1018, Sections III-IV (eqs. 3.6, 4.2, Table I).
+
+    Examples
+    --------
+    >>> st = hopfield_mixture_state(3)
+    >>> st.m, st.free_energy, st.stable
+    (0.5, -0.375, True)
+    """
+    n = check_int("n_mix", n_mix, minimum=1)
+    T = check_real("T", T, lower=0.0)
+    tol = check_real("tol", tol, lower=0.0, lower_open=True)
+    max_iter = check_int("max_iter", max_iter, minimum=1)
+    k = np.arange(n + 1)
+    s_vals = (n - 2 * k).astype(float)
+    probs = special.comb(n, k) / 2.0**n
+    m = float(probs @ np.abs(s_vals)) / n
+    if T == 0.0:
+        fe = -0.5 * n * m * m
+        if np.any(s_vals == 0.0):
+            return MixtureState(m=m, free_energy=fe, min_eigenvalue=-np.inf, stable=False, converged=True, n_iter=0)
+        return MixtureState(m=m, free_energy=fe, min_eigenvalue=1.0, stable=True, converged=True, n_iter=0)
+    beta = 1.0 / T
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):
+        m_new = float(probs @ (s_vals * np.tanh(beta * m * s_vals))) / n
+        if abs(m_new - m) < tol:
+            m = m_new
+            converged = True
+            break
+        m = m_new
+    if not converged:
+        import warnings
+
+        warnings.warn(f"hopfield_mixture_state(n_mix={n}, T={T}) did not converge.", RuntimeWarning, stacklevel=2)
+    fe = 0.5 * n * m * m - T * float(probs @ np.log(2.0 * np.cosh(beta * m * s_vals)))
+    sech2 = 1.0 - np.tanh(beta * m * s_vals) ** 2
+    # E[xi_mu xi_nu sech^2] for mu != nu inside the mixture, and E[sech^2] on the diagonal, by exchangeability:
+    # E[S^2 sech^2] = n E[sech^2] + n(n-1) E[xi_1 xi_2 sech^2].
+    d = float(probs @ sech2)
+    off = float(probs @ (s_vals**2 * sech2) - n * d) / (n * (n - 1)) if n > 1 else 0.0
+    eig_sym = 1.0 - beta * (d + (n - 1) * off)  # eigenvector (1, ..., 1)
+    eig_anti = 1.0 - beta * (d - off)  # vectors orthogonal to (1, ..., 1)
+    eig_out = 1.0 - beta * d  # any pattern outside the mixture
+    eigs = [eig_sym, eig_out] + ([eig_anti] if n > 1 else [])
+    lam = float(min(eigs))
+    return MixtureState(m=m, free_energy=fe, min_eigenvalue=lam, stable=lam > 0.0, converged=converged, n_iter=it)
+
+
+# --------------------------------------------------------------------------- modern Hopfield network
+
+
+def modern_hopfield_retrieve(patterns, query, beta, n_steps=1):
+    r"""Update rule of the modern (continuous) Hopfield network, :math:`\xi \leftarrow X^\top\operatorname{softmax}(\beta X\xi)`.
+
+    With the patterns as the rows of :math:`X\in\mathbb R^{P\times N}`, one step is exactly softmax attention with
+    query :math:`\xi` and keys = values = the stored patterns. It minimises the energy
+    :math:`-\beta^{-1}\log\sum_\mu e^{\beta\,\xi^\mu\cdot\xi} + \frac12|\xi|^2`, and for well-separated patterns it
+    retrieves in one step with a number of patterns exponential in N.
+
+    Parameters
+    ----------
+    patterns : array_like of shape (P, N)
+    query : array_like of shape (N,)
+    beta : float
+        Inverse temperature, > 0.
+    n_steps : int
+        Number of updates, >= 1.
+
+    Returns
+    -------
+    ndarray of shape (N,)
+
+    References
+    ----------
+    .. [1] H. Ramsauer et al., "Hopfield networks is all you need", ICLR 2021, arXiv:2008.02217, eq. (3).
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 1.0, -1.0], [1.0, -1.0, 1.0]])
+    >>> np.round(modern_hopfield_retrieve(x, [1.0, 0.8, -0.5], 10.0), 3).tolist()
+    [1.0, 1.0, -1.0]
+    """
+    x = check_array("patterns", patterns, ndim=2, min_len=1)
+    q = check_array("query", query, ndim=1)
+    if q.shape[0] != x.shape[1]:
+        raise ValueError(f"`query` must have length {x.shape[1]} (the pattern dimension), got {q.shape[0]}.")
+    beta = check_real("beta", beta, lower=0.0, lower_open=True)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    for _ in range(n_steps):
+        a = beta * (x @ q)
+        a -= a.max()
+        wts = np.exp(a)
+        q = x.T @ (wts / wts.sum())
+    return q
