@@ -40,7 +40,9 @@ def test_state_evolution_small_alpha_and_symmetric_subspace():
 
 
 def test_specialisation_threshold():
-    # computed here: alpha_spec = 2.0524 (alpha = n / p); stability factor crosses one there
+    # Regression value computed by this library (no published number is compared): alpha_spec = 2.0524 for
+    # alpha = n / p, labels sign(z1) + sign(z2) in {-2, 0, 2} (tie convention sign 0 = 0), Gaussian prior.
+    # The independent checks below: quadrature convergence, lambda crossing one, and the SE fixed points on both sides.
     a = ts.committee_specialisation_threshold()
     assert_allclose(a, 2.0524, atol=5e-4)
     assert_allclose(ts.committee_specialisation_threshold(n_nodes=80), a, atol=1e-6)  # quadrature converged
@@ -85,5 +87,9 @@ def test_bad_input():
         ts.committee_amp(X, y + 1)
     with pytest.raises(ValueError, match="`W_star` must have shape"):
         ts.committee_amp(X, y, W_star=np.zeros((10, 3)))
+    with pytest.raises(ValueError, match="`bracket` = .* does not bracket"):
+        ts.committee_specialisation_threshold(n_nodes=20, bracket=(2.5, 3.0))
+    with pytest.raises(ValueError, match=r"`bracket\[1\]` must be >"):
+        ts.committee_specialisation_threshold(bracket=(3.0, 1.0))
     with pytest.warns(RuntimeWarning, match="did not converge"):
         ts.committee_state_evolution(3.0, n_iter=2)

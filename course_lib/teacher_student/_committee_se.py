@@ -121,8 +121,9 @@ def _channel_update(q, n_nodes):
 def committee_channel_update(q, alpha, n_nodes=60):
     r"""Channel step of the state evolution: :math:`\hat q = \alpha\,\mathbb E_\xi\sum_y Z_{\rm out}\,g_{\rm out}g_{\rm out}^\top`.
 
-    For the K = 2 committee :math:`y = \operatorname{sign}(z_1) + \operatorname{sign}(z_2)` (equivalently the
-    seed's :math:`\operatorname{sign}(\operatorname{sign}z_1 + \operatorname{sign}z_2)` with :math:`\operatorname{sign}0 = 0`),
+    For the K = 2 committee :math:`y = \operatorname{sign}(z_1) + \operatorname{sign}(z_2)\in\{-2, 0, 2\}` (in bijection
+    with the majority vote :math:`\operatorname{sign}(\operatorname{sign}z_1 + \operatorname{sign}z_2)` under the tie
+    convention :math:`\operatorname{sign}0 = 0`; other tie conventions define a different channel),
     :math:`\omega = q^{1/2}\xi`, :math:`V = I_2 - q`,
     :math:`Z_{\rm out}(y;\omega,V) = \mathbb P_{z\sim\mathcal N(\omega,V)}(y)` is a bivariate normal orthant probability
     (:func:`bivariate_normal_cdf`) and :math:`g_{\rm out} = \nabla_\omega\log Z_{\rm out}` is in closed form; the average
@@ -342,7 +343,20 @@ def committee_specialisation_stability(alpha, n_nodes=60, eps=1e-6):
 def committee_specialisation_threshold(n_nodes=60, bracket=(1.0, 4.0)):
     r"""Specialisation threshold :math:`\alpha_{\rm spec}` (:math:`\alpha = n/p`) of the K = 2 sign committee, Gaussian prior.
 
-    Root of :math:`\lambda(\alpha) = 1` (:func:`committee_specialisation_stability`) by Brent's method.
+    Root of :math:`\lambda(\alpha) = 1` (:func:`committee_specialisation_stability`) by Brent's method. The value
+    refers to the tie convention :math:`\operatorname{sign}0 = 0` (labels in {-2, 0, 2}) and :math:`\alpha = n/p`.
+
+    Parameters
+    ----------
+    n_nodes : int
+        Gauss--Hermite nodes per dimension.
+    bracket : tuple of two floats
+        Interval ``(lo, hi)``, ``0 < lo < hi``, on whose ends :math:`\lambda - 1` has opposite signs.
+
+    Raises
+    ------
+    ValueError
+        If ``bracket`` is not an increasing pair of positive numbers or does not bracket the root.
 
     Examples
     --------
@@ -353,5 +367,20 @@ def committee_specialisation_threshold(n_nodes=60, bracket=(1.0, 4.0)):
     from scipy.optimize import brentq
 
     n_nodes = check_int("n_nodes", n_nodes, minimum=4)
-    lo, hi = (check_real("bracket[0]", bracket[0], lower=0.0, lower_open=True), check_real("bracket[1]", bracket[1]))
-    return float(brentq(lambda a: committee_specialisation_stability(a, n_nodes) - 1.0, lo, hi, xtol=1e-8))
+    if len(bracket) != 2:
+        raise ValueError(f"`bracket` must be a pair (lo, hi), got {bracket!r}.")
+    lo = check_real("bracket[0]", bracket[0], lower=0.0, lower_open=True)
+    hi = check_real("bracket[1]", bracket[1], lower=lo, lower_open=True)
+
+    memo = {}
+
+    def f(a):
+        if a not in memo:  # brentq re-evaluates the end points: reuse them
+            memo[a] = committee_specialisation_stability(a, n_nodes) - 1.0
+        return memo[a]
+
+    f_lo, f_hi = f(lo), f(hi)
+    if f_lo * f_hi > 0:
+        raise ValueError(f"`bracket` = ({lo}, {hi}) does not bracket the specialisation threshold: "
+                         f"lambda - 1 = {f_lo:.3g} and {f_hi:.3g} have the same sign.")
+    return float(brentq(f, lo, hi, xtol=1e-8))

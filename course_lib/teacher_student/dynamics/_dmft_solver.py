@@ -2,7 +2,7 @@
 
 The correlation ``C(t, t')``, the response ``R(t, t')``, the overlap with the signal ``Cbar(t)`` and the
 Lagrange multiplier ``mu(t)`` of Langevin dynamics (temperature ``T``) or gradient flow (``T = 0``) on the
-sphere obey the Cugliandolo--Kurchan-type equations of Sarao Mannelli et al. (2019),
+sphere obey the Cugliandolo--Kurchan-type equations of Sarao Mannelli et al. (Phys. Rev. X 2020, arXiv:1812.09066),
 
     d/dt C(t,t') = -mu(t) C(t,t') + Q'(Cbar(t)) Cbar(t') + int_0^t R(t,s) Q''(C(t,s)) C(t',s) ds
                    + int_0^t' R(t',s) Q'(C(t,s)) ds,                                  (t > t')

@@ -2,7 +2,8 @@
 
 * AMP: the uninformative fixed point of the Bayes-optimal state evolution
   ``m <- g(m) / (1 + g(m))``, ``g(m) = m / Delta_2 + m^(p-1) / Delta_p``, is unstable iff ``Delta_2 < 1``.
-* Langevin (``T = 1``) and gradient flow (``T = 0``): the threshold recipe of Sarao Mannelli et al. (2019):
+* Langevin (``T = 1``) and gradient flow (``T = 0``): the threshold recipe of Sarao Mannelli et al.
+  (NeurIPS 2019, arXiv:1907.08226), a physics-level conjecture:
   the dynamics first reaches the threshold states, ``T^2 / (1 - q)^2 = (p - 1) q^(p-2) / Delta_p + 1 / Delta_2``,
   which are unstable towards the signal iff ``(1 - q) / (T Delta_2) > 1``; eliminating ``q`` gives
   ``1 / Delta_2^2 = (p - 1) (1 - T Delta_2)^(p-2) / Delta_p + 1 / Delta_2``.
@@ -95,7 +96,8 @@ def gradient_flow_threshold(p, deltap, T=0.0):
 
         \frac{1}{\Delta_2^2} = \frac{(p-1)(1 - T\Delta_2)^{p-2}}{\Delta_p} + \frac{1}{\Delta_2};
 
-    the dynamics started at a vanishing overlap recovers the signal iff :math:`\Delta_2 < \Delta_2^{\rm alg}`.
+    the threshold-state recipe (a physics-level conjecture, supported by the numerical solution of the DMFT) predicts
+    that the dynamics started at a vanishing overlap recovers the signal iff :math:`\Delta_2 < \Delta_2^{\rm alg}`.
     At ``T = 0`` it is :math:`\Delta_2 = (-\Delta_p + \sqrt{\Delta_p^2 + 4(p-1)\Delta_p})/(2(p-1))`; at ``T = 1``
     and ``p = 3`` it is :math:`\min(1, \sqrt{\Delta_p/2})`.
 
@@ -196,7 +198,7 @@ def minima_complexity(p, delta2, deltap):
 
     References
     ----------
-    S. Sarao Mannelli, G. Biroli, C. Cammarota, F. Krzakala, P. Urbani, L. Zdeborová, "Who is afraid of big bad
+    S. Sarao Mannelli, G. Biroli, C. Cammarota, F. Krzakala, L. Zdeborová, "Who is afraid of big bad
     minima? Analysis of gradient-flow in a spiked matrix-tensor model", NeurIPS 2019, arXiv:1907.08226 (annealed
     Kac--Rice complexity of minima, at m = 0). A. Auffinger, G. Ben Arous, J. Černý, Comm. Pure Appl. Math. 66, 165 (2013) (pure p-spin limit).
 
