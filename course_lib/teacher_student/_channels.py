@@ -13,7 +13,7 @@ import math
 import numpy as np
 from scipy import integrate
 
-from ._quadrature import gauss_hermite_normal, log_Phi, log_phi
+from ._quadrature import gauss_hermite_normal, log_Phi, log_phi, mills_ratio
 
 __all__ = ["SignChannel", "LinearChannel", "CHANNELS", "make_channel"]
 
@@ -36,9 +36,12 @@ class SignChannel:
     def gout(self, y, omega, V):
         """Return :math:`g_{out}` and :math:`-\\partial_\\omega g_{out}` (non-negative) elementwise."""
         s = np.sqrt(V + self.noise)
-        u = y * omega / s
-        R = np.exp(log_phi(u) - log_Phi(u))
-        return y * R / s, (u * R + R * R) / (s * s)
+        u = np.asarray(y * omega / s, dtype=float)
+        R = mills_ratio(u)
+        # -R'(u) = R (u + R); for u << 0 the sum u + R cancels, use R(u) = t + 1/t - 2/t^3 + 10/t^5 + ..., t = -u
+        t = np.maximum(-u, 1e3)
+        u_plus_R = np.where(u < -1e3, 1.0 / t - 2.0 / t**3 + 10.0 / t**5, u + R)
+        return y * R / s, R * u_plus_R / (s * s)
 
     def se_g2(self, m, delta, rho):
         r"""State-evolution average :math:`\mathbb E[g_{out}^2]` at overlap :math:`m = \rho - \delta`.

@@ -26,14 +26,20 @@ def glm_teacher_student_data(n, p, prior="gaussian", channel="sign", noise=0.0, 
     noise : float
         Variance :math:`\Delta` of the Gaussian noise on the pre-activation.
     rng : None, int or Generator
-    dtype : numpy dtype
-        Of ``X`` (``np.float32`` halves the memory for large instances).
+    dtype : {np.float64, np.float32}
+        Of ``X``; the inputs are drawn directly in this precision, so ``np.float32`` halves the memory of large
+        instances (its random stream differs from the ``np.float64`` one).
 
     Returns
     -------
     X : ndarray, shape (n, p)
     y : ndarray, shape (n,)
     w_star : ndarray, shape (p,)
+
+    Raises
+    ------
+    ValueError
+        For bad sizes, a negative ``noise``, an unknown prior or channel, or another ``dtype``.
 
     Examples
     --------
@@ -44,11 +50,13 @@ def glm_teacher_student_data(n, p, prior="gaussian", channel="sign", noise=0.0, 
     n = check_int("n", n, minimum=1)
     p = check_int("p", p, minimum=1)
     noise = check_real("noise", noise, lower=0.0)
+    if np.dtype(dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"`dtype` must be np.float64 or np.float32, got {dtype!r}.")
     P = make_prior(prior)
     C = make_channel(channel, noise)
     rng = np.random.default_rng(rng)
     w_star = P.sample(p, rng)
-    X = rng.standard_normal((n, p), dtype=np.float64).astype(dtype, copy=False)
+    X = rng.standard_normal((n, p), dtype=np.dtype(dtype).type)
     z = (X @ w_star.astype(dtype)).astype(np.float64) / math.sqrt(p)
     return X, C.sample(z, rng), w_star
 

@@ -57,8 +57,9 @@ def gardner_capacity(kappa=0.0):
     Parameters
     ----------
     kappa : float
-        Margin, any real number (negative margins give :math:`\alpha_c < 2`... no: larger than 2 for
-        :math:`\kappa < 0`, where the RS answer is no longer exact).
+        Margin, in :math:`[-10, 10]`. For :math:`\kappa \ge 0` the solution space is convex and the formula is exact;
+        for :math:`\kappa < 0` it gives :math:`\alpha_c > 2` but is only the replica-symmetric estimate (replica
+        symmetry is broken near capacity there).
 
     Returns
     -------
@@ -66,7 +67,8 @@ def gardner_capacity(kappa=0.0):
 
     References
     ----------
-    .. [1] E. Gardner, "The space of interactions in neural network models", J. Phys. A 21, 257 (1988), Eq. (29).
+    .. [1] E. Gardner, "The space of interactions in neural network models", J. Phys. A 21, 257 (1988): the
+       replica-symmetric volume and its :math:`q \to 1` limit.
 
     Examples
     --------
@@ -223,8 +225,10 @@ def critical_pattern_counts(n, n_trials, rng=None, p_max=None, method="hull"):
 
     Separability is monotone in :math:`P`, so :math:`P_c` is found by bisection with exact LP tests
     (about :math:`\log_2(3n)` linear programs per instance). By Cover's theorem
-    :math:`\Pr[P_c \ge P] = C(P, n)/2^P` exactly, so :math:`P_c / n \to 2` with fluctuations of order
-    :math:`\sqrt{2/n}`.
+    :math:`\Pr[P_c \ge P] = C(P, n)/2^P = \Pr[\mathrm{Bin}(P-1, \tfrac12) \le n-1]` exactly: :math:`P_c` has the
+    law of the number of fair coin flips needed to see :math:`n` heads (negative binomial), with mean :math:`2n` and
+    variance :math:`2n`, so :math:`P_c/n` has mean 2 and standard deviation :math:`\sqrt{2/n}` for every :math:`n`
+    (up to the cap ``p_max``).
 
     Parameters
     ----------
@@ -349,7 +353,7 @@ def binary_perceptron_rs_entropy(alpha):
     References
     ----------
     .. [1] E. Gardner and B. Derrida, "Optimal storage properties of neural network models", J. Phys. A 21, 271
-       (1988), Sec. 5.
+       (1988): the binary (Ising) couplings.
     .. [2] W. Krauth and M. Mézard, "Storage capacity of memory networks with binary couplings", J. Phys. France 50,
        3057 (1989).
 
