@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from scipy import optimize
+from scipy import integrate, optimize
 
 from course_lib import kernels as K
 
@@ -16,7 +16,7 @@ def _pairs(rng, k=6, d=4):
 
 
 def test_arccos_kernels_against_monte_carlo():
-    # k_n(x, y) = 2 E[Θ(w.x)Θ(w.y)(w.x)^n(w.y)^n], w ~ N(0, I) (Cho & Saul 2009, eq. (1)); 1e5 draws, 5 standard errors.
+    # k_n(x, y) = 2 E[1{w.x>0}1{w.y>0}(w.x)^n(w.y)^n], w ~ N(0, I) (Cho & Saul 2009, eq. (1)); 1e5 draws, 5 standard errors.
     rng = np.random.default_rng(1)
     X, Y = _pairs(rng)
     w = rng.standard_normal((100_000, 4))
@@ -60,6 +60,19 @@ def test_relu_ntk_unit_inputs_bietti_mairal():
         k0 = (np.pi - np.arccos(u)) / np.pi
         k1 = (u * (np.pi - np.arccos(u)) + np.sqrt(1 - u * u)) / np.pi
         assert_allclose(K.relu_ntk(x, y)[0, 0], (u * k0 + k1) / 2, rtol=1e-13)
+
+
+def test_relu_ntk_gram_positive_definite_iff_no_parallel_inputs():
+    # Exercise ex-ntk-positive: Theta(X, X) is positive definite for pairwise non-parallel inputs, but singular for
+    # d + 1 antipodal pairs +-v_i in R^d: sigma(u) - sigma(-u) = u and sigma'(u) + sigma'(-u) = 1 make the feature maps
+    # of x and -x differ by a linear function, and d + 1 vectors of R^d are linearly dependent.
+    rng = np.random.default_rng(11)
+    V = rng.standard_normal((3, 2))
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    eig_pm = np.linalg.eigvalsh(K.relu_ntk(np.vstack([V, -V]), np.vstack([V, -V])))
+    assert abs(eig_pm[0]) < 1e-12
+    X = rng.standard_normal((6, 2))
+    assert np.linalg.eigvalsh(K.relu_ntk(X, X))[0] > 1e-6
 
 
 def test_symmetric_init_has_zero_output():
@@ -131,8 +144,9 @@ def test_risk_curve_of_the_explorer():
 
 
 def test_optimal_ridge_minimises_ridge_risk():
-    # lam* = sigma^2 gamma / r^2 (Hastie et al. 2022, Section 5); at gamma = r^2 = sigma^2 = 1, m^2 + m - 1 = 0
-    # gives the risk (sqrt 5 - 1)/2.
+    # lam* = sigma^2 gamma / r^2 (Hastie et al. 2022; Dobriban & Wager 2018, Thm 2.1); at gamma = r^2 = sigma^2 = 1,
+    # the Stieltjes transform solves g^2 + g - 1 = 0, g = (sqrt 5 - 1)/2, and the optimal risk Delta gamma g
+    # is (sqrt 5 - 1)/2.
     assert_allclose(K.optimal_ridge(1.0)[1], (np.sqrt(5) - 1) / 2, rtol=1e-14)
     for g in (0.5, 1.0, 2.5):
         lam_star, risk = K.optimal_ridge(g, 2.0, 0.5)
@@ -159,8 +173,14 @@ def test_activation_coefficients_relu_closed_form_and_quadrature():
     assert_allclose([c.mu0, c.mu1, c.mu_star**2], [1 / np.sqrt(2 * np.pi), 0.5, 0.25 - 1 / (2 * np.pi)], rtol=1e-15)
     t = K.activation_coefficients("tanh")
     assert_allclose(t.mu0, 0.0, atol=1e-15)
-    # E tanh'(G) = 0.6057 (Stein), known to 4 digits: 0.605706...
-    assert_allclose(t.mu1, 0.6057055, rtol=1e-6)
+    # mu1 = E G tanh(G) = E tanh'(G) (Stein); reference by adaptive quadrature (scipy.integrate.quad), an independent
+    # method from the Gauss-Hermite rule of the library: 0.60570550960216.
+    ref, _ = integrate.quad(lambda z: z * np.tanh(z) * np.exp(-z * z / 2) / np.sqrt(2 * np.pi), -np.inf, np.inf,
+                            epsabs=1e-14, epsrel=1e-13)
+    assert_allclose(t.mu1, ref, rtol=1e-10)
+    # |G|: E|G| = sqrt(2/pi), E G|G| = 0, E G^2 = 1, so mu*^2 = 1 - 2/pi (half-normal moments).
+    a = K.activation_coefficients("abs")
+    assert_allclose([a.mu0, a.mu1, a.mu_star**2], [np.sqrt(2 / np.pi), 0.0, 1 - 2 / np.pi], rtol=1e-15, atol=1e-15)
 
 
 def test_random_features_risk_limits():
@@ -180,6 +200,28 @@ def test_random_features_risk_limits():
     n1, n2 = r.nu1, r.nu2
     assert_allclose(n1, psi1 / (-xi - n2 - z2 * n2 / (1 - z2 * n1 * n2)), rtol=1e-10)
     assert_allclose(n2, psi2 / (-xi - n1 - z2 * n1 / (1 - z2 * n1 * n2)), rtol=1e-10)
+
+
+def test_random_features_risk_kernel_limit_psi1_to_infinity():
+    # psi1 -> infinity: kernel ridge regression with the limiting kernel (the limit discussed by Mei & Montanari 2022;
+    # the reference below is derived independently, see the random_features_risk docstring). Its kernel matrix
+    # linearises to mu0^2 11^T + mu1^2 XX^T/d + mu*^2 I (El Karoui, Ann. Statist. 38 (2010) 1-50), so the risk is that
+    # of ridge regression on the raw inputs, gamma = 1/psi2, ridge (mu*^2 + psi2 lam)/(mu1^2 psi2) (ridge_risk, itself
+    # checked against Hastie et al. 2022 above). The correction is O(1/psi1): 1e-5 relative at psi1 = 1e6.
+    c = K.activation_coefficients("relu")
+    for psi2, lam, noise in ((3.0, 0.1, 0.5), (0.5, 0.05, 0.2), (2.0, 1e-3, 0.0)):
+        rf = K.random_features_risk(1e6, psi2, lam, signal=1.0, noise=noise).risk
+        lam_eff = (c.mu_star**2 + psi2 * lam) / (c.mu1**2 * psi2)
+        assert_allclose(rf, K.ridge_risk(1.0 / psi2, lam_eff, 1.0, noise), rtol=1e-5)
+
+
+def test_random_features_ridgeless_peak_at_interpolation_threshold():
+    # lam -> 0 with noise: the risk blows up at psi1 = psi2 (N = n), the interpolation threshold of Mei & Montanari
+    # 2022, and is finite on either side (a factor 100 is far below the ratio, which diverges as lam -> 0).
+    psi2 = 2.0
+    at = K.random_features_risk(psi2, psi2, 1e-8, noise=0.5).risk
+    for psi1 in (1.0, 4.0):
+        assert K.random_features_risk(psi1, psi2, 1e-8, noise=0.5).risk < at / 100
 
 
 def test_random_features_simulation_matches_asymptotics():

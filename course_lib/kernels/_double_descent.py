@@ -81,7 +81,10 @@ def ridgeless_risk(gamma, signal=1.0, noise=1.0):
 
 
 def _mp_stieltjes(g, lam):
-    """m(-lam) and m'(-lam) of the Marchenko-Pastur law (ratio g, variance 1), lam > 0, stable form."""
+    """Stieltjes transform of the Marchenko-Pastur law (ratio g, variance 1) and its derivative at -lam, lam > 0.
+
+    Stable form of the positive root of g lam m^2 + (1 - g + lam) m - 1 = 0 (no cancellation for either sign of b).
+    """
     b = 1.0 + lam - g
     disc = np.sqrt(b * b + 4.0 * g * lam)
     m = np.where(b >= 0, 2.0 / (b + disc), (disc - b) / (2.0 * g * lam))
@@ -95,12 +98,15 @@ def ridge_risk(gamma, lam, signal=1.0, noise=1.0):
     For :math:`\hat w_\lambda = (X^\top X/n + \lambda_{\mathrm{reg}} I)^{-1}X^\top y/n` and the model of
     :func:`ridgeless_risk` (:math:`w_*` uniform on the sphere of radius :math:`r`),
 
-    .. math:: R(\lambda_{\mathrm{reg}}) = r^2\lambda_{\mathrm{reg}}^2\, m'(-\lambda_{\mathrm{reg}})
-              + \Delta\,\gamma\,\bigl[m(-\lambda_{\mathrm{reg}}) - \lambda_{\mathrm{reg}}\, m'(-\lambda_{\mathrm{reg}})\bigr],
+    .. math:: R(\lambda_{\mathrm{reg}}) = r^2\lambda_{\mathrm{reg}}^2\, g'(-\lambda_{\mathrm{reg}})
+              + \Delta\,\gamma\,\bigl[g(-\lambda_{\mathrm{reg}}) - \lambda_{\mathrm{reg}}\, g'(-\lambda_{\mathrm{reg}})\bigr],
 
-    where :math:`m(z) = \int\frac{d\mu_\gamma(s)}{s - z}` is the Stieltjes transform of the Marchenko--Pastur law,
-    :math:`m(-\lambda) = \frac{-(1-\gamma+\lambda) + \sqrt{(1-\gamma+\lambda)^2+4\gamma\lambda}}{2\gamma\lambda}`. As
-    :math:`\lambda_{\mathrm{reg}}\to0^+` it tends to :func:`ridgeless_risk`.
+    where :math:`g(z) = \int\frac{d\mu_\gamma(s)}{s - z}` is the Stieltjes transform of the Marchenko--Pastur law
+    :math:`\mu_\gamma` of :math:`X^\top X/n` (the letter :math:`g` of the notation page; :math:`m` is the width of a
+    network in this subpackage),
+    :math:`g(-\lambda) = \frac{-(1-\gamma+\lambda) + \sqrt{(1-\gamma+\lambda)^2+4\gamma\lambda}}{2\gamma\lambda}`, the
+    positive root of :math:`\gamma\lambda g^2 + (1-\gamma+\lambda)g - 1 = 0`. As :math:`\lambda_{\mathrm{reg}}\to0^+` it
+    tends to :func:`ridgeless_risk`, as :math:`\lambda_{\mathrm{reg}}\to\infty` to the null risk :math:`r^2`.
 
     Parameters
     ----------
@@ -117,8 +123,9 @@ def ridge_risk(gamma, lam, signal=1.0, noise=1.0):
 
     References
     ----------
-    .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, Ann. Statist. 50 (2022), Section 5 (ridge regression,
-       isotropic case); E. Dobriban and S. Wager, Ann. Statist. 46 (2018) 247-279, Theorem 2.1.
+    .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, Ann. Statist. 50 (2022) 949-986, arXiv:1903.08560
+       (ridge-regularised risk, isotropic case); E. Dobriban and S. Wager, Ann. Statist. 46 (2018) 247-279,
+       arXiv:1507.03003, Theorem 2.1.
 
     Examples
     --------
@@ -179,7 +186,8 @@ def optimal_ridge(gamma, signal=1.0, noise=1.0):
     r"""Optimal ridge and its asymptotic risk, isotropic features.
 
     The risk of :func:`ridge_risk` is minimised at :math:`\lambda^\star = \Delta\gamma/r^2`, where it equals
-    :math:`\Delta\gamma\, m(-\lambda^\star)`: a smooth, increasing function of :math:`\gamma` without a peak.
+    :math:`\Delta\gamma\, g(-\lambda^\star)` (:math:`g` the Marchenko--Pastur Stieltjes transform of
+    :func:`ridge_risk`): a smooth, increasing function of :math:`\gamma` without a peak.
 
     Parameters
     ----------
@@ -195,8 +203,9 @@ def optimal_ridge(gamma, signal=1.0, noise=1.0):
 
     References
     ----------
-    .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, Ann. Statist. 50 (2022), Section 5 (optimal ridge
-       :math:`\lambda^\star = \sigma^2\gamma/r^2`); E. Dobriban and S. Wager (2018), Theorem 2.1.
+    .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, Ann. Statist. 50 (2022) 949-986 (optimal ridge
+       :math:`\lambda^\star = \sigma^2\gamma/r^2` in their notation, :math:`\sigma^2 = \Delta`); E. Dobriban and
+       S. Wager, Ann. Statist. 46 (2018) 247-279, Theorem 2.1 (optimal :math:`\lambda^\star = \gamma\sigma^2/\alpha^2`).
 
     Examples
     --------
@@ -392,18 +401,44 @@ class BenignTerms:
 def benign_bound_terms(eigenvalues, n, b=1.0):
     r"""The quantities that decide whether the minimum-norm interpolant overfits benignly.
 
-    Bartlett, Long, Lugosi, Tsigler (2020), Theorem 4: for sub-Gaussian data with covariance :math:`\Sigma`, with
-    probability at least :math:`1-\delta`,
+    Bartlett, Long, Lugosi, Tsigler (2020), Theorem 4: for :math:`x = \Sigma^{1/2}z` with independent sub-Gaussian
+    coordinates of :math:`z` and sub-Gaussian label noise of variance :math:`\Delta`, there are constants
+    :math:`b, c, c_1 > 1` (depending only on the sub-Gaussian norm; universal for Gaussian data) such that, with
+    :math:`k^* = \min\{k\ge0 : r_k(\Sigma)\ge bn\}` and :math:`\delta<1` with :math:`\log(1/\delta) < n/c`:
 
-    .. math:: R(\hat w) - \Delta \le c\Bigl(\lVert w_*\rVert^2\lVert\Sigma\rVert\max\Bigl\{\sqrt{\tfrac{r_0(\Sigma)}n},
-              \tfrac{r_0(\Sigma)}n, \sqrt{\tfrac{\log(1/\delta)}n}\Bigr\} + \log(1/\delta)\,\Delta\Bigl(\frac{k^*}n
-              + \frac n{R_{k^*}(\Sigma)}\Bigr)\Bigr),
+    - if :math:`k^*\ge n/c_1`, then :math:`\mathbb E R(\hat w) - \Delta\ge\Delta/c`;
+    - otherwise, with probability at least :math:`1-\delta`,
 
-    and :math:`\mathbb E R(\hat w) - \Delta\ge\frac{\Delta}{c}\bigl(\frac{k^*}n + \frac n{R_{k^*}(\Sigma)}\bigr)`.
+      .. math:: R(\hat w) - \Delta \le c\Bigl(\lVert w_*\rVert^2\lVert\Sigma\rVert\max\Bigl\{\sqrt{\tfrac{r_0(\Sigma)}n},
+                \tfrac{r_0(\Sigma)}n, \sqrt{\tfrac{\log(1/\delta)}n}\Bigr\} + \log(1/\delta)\,\Delta\Bigl(\frac{k^*}n
+                + \frac n{R_{k^*}(\Sigma)}\Bigr)\Bigr),
+
+      and :math:`\mathbb E R(\hat w) - \Delta\ge\frac{\Delta}{c}\bigl(\frac{k^*}n + \frac n{R_{k^*}(\Sigma)}\bigr)`.
+
+    This function returns the terms of these bounds without their constants, with the book's choice of :math:`b`.
+
+    Parameters
+    ----------
+    eigenvalues : array_like, shape (p,)
+        Non-negative eigenvalues of :math:`\Sigma` (any order; sorted internally), :math:`\lambda_1 > 0`.
+    n : int
+        Sample size, >= 1.
+    b : float
+        The constant :math:`b>0` in the definition of :math:`k^*` (see :func:`critical_index`).
 
     Returns
     -------
     BenignTerms
+
+    Raises
+    ------
+    ValueError
+        For negative eigenvalues, or if no :math:`k` satisfies :math:`r_k(\Sigma)\ge bn` (see :func:`critical_index`).
+
+    References
+    ----------
+    .. [1] P. L. Bartlett, P. M. Long, G. Lugosi, A. Tsigler, "Benign overfitting in linear regression", PNAS 117
+       (2020) 30063-30070, arXiv:1906.11300, Theorem 4.
 
     Examples
     --------

@@ -52,10 +52,12 @@ def _angles(X, Y):
 def arccos_kernel(X, Y, order):
     r"""Arc-cosine kernel of Cho and Saul (2009) of order 0, 1 or 2.
 
-    .. math:: k_n(x, y) = 2\,\mathbb E_{w\sim\mathcal N(0, I_d)}\bigl[\Theta(\langle w,x\rangle)\Theta(\langle w,y\rangle)
+    .. math:: k_n(x, y) = 2\,\mathbb E_{w\sim\mathcal N(0, I_d)}\bigl[\mathbf 1\{\langle w,x\rangle>0\}\mathbf 1\{\langle w,y\rangle>0\}
               \langle w,x\rangle^n\langle w,y\rangle^n\bigr] = \frac1\pi\lVert x\rVert^n\lVert y\rVert^n J_n(\theta),
 
-    with :math:`\theta` the angle between :math:`x` and :math:`y`, :math:`J_0(\theta) = \pi-\theta`,
+    with :math:`\theta` the angle between :math:`x` and :math:`y` (:math:`\vartheta` in the book; Cho and Saul write the
+    indicator as a Heaviside step :math:`\Theta`, which the book reserves for the tangent kernel),
+    :math:`J_0(\theta) = \pi-\theta`,
     :math:`J_1(\theta) = \sin\theta + (\pi-\theta)\cos\theta` and
     :math:`J_2(\theta) = 3\sin\theta\cos\theta + (\pi-\theta)(1+2\cos^2\theta)`. In particular
     :math:`\mathbb E[\sigma'(\langle w,x\rangle)\sigma'(\langle w,y\rangle)] = k_0/2` and
@@ -414,7 +416,9 @@ def kernel_regression(K_train, y, K_test, *, lam=0.0):
     Parameters
     ----------
     K_train : array_like, shape (n, n)
-        Kernel matrix of the training inputs (symmetric positive definite when ``lam=0``).
+        Kernel matrix of the training inputs (symmetric positive definite when ``lam=0``; for :func:`relu_ntk` this
+        holds when no input is a multiple of another -- with antipodal pairs
+        :math:`\pm x_1,\dots,\pm x_{d+1}` the matrix is singular).
     y : array_like, shape (n,)
     K_test : array_like, shape (k, n)
         Kernel between test and training inputs.
