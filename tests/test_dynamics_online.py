@@ -79,7 +79,7 @@ def test_generalisation_error_against_monte_carlo_and_zero_at_teacher():
 
 @pytest.mark.parametrize("K", [2, 3])
 def test_plateau_small_learning_rate_closed_form(K):
-    # Saad & Solla (1995), PRE 52, 4225, Sec. IV: for eta -> 0 the symmetric fixed point of K = M, T = I is
+    # Saad & Solla (1995), PRE 52, 4225 (symmetric phase): for eta -> 0 the symmetric fixed point of K = M, T = I is
     # Q = C = 1/(2K - 1), R = 1/sqrt(K(2K - 1)), with eps_g = (K/pi)(pi/6 - K arcsin(1/(2K))).
     p = dyn.committee_plateau(K, 1e-7)
     assert_allclose([p.Q, p.C, p.R], [1 / (2 * K - 1), 1 / (2 * K - 1), 1 / np.sqrt(K * (2 * K - 1))], rtol=1e-5)
@@ -103,6 +103,25 @@ def test_plateau_is_a_fixed_point_and_escape_slope_is_inverse_rate():
         times.append(sol.t[j])
     slope = (times[1] - times[0]) / np.log(1e3)
     assert_allclose(slope, 1 / p.escape_rate, rtol=0.02)  # grid step 0.5 over a difference of ~200
+
+
+def test_k1_perfect_learning_linear_rates_and_critical_learning_rate():
+    # K = M = 1, T = 1: linearisation of the ODE at Q = R = 1 (derivation in the lecture, exercise ex-ss-k1):
+    # with r = R - 1 and s = Q - 2R + 1 = Var(lambda - nu), dr/dt = -2 eta r / (3 sqrt(3) pi) and
+    # ds/dt = (-4 eta / (sqrt(3) pi) + 4 eta^2 / (sqrt(5) pi^2)) s, so perfect learning is stable for
+    # eta < eta_c = pi sqrt(5/3). The evaluation points stay inside the positive semi-definite cone; the
+    # neglected terms are of relative order r = s = 1e-5 (times a factor ~ 1/|rate| that is largest near eta_c).
+    h = 1e-5
+    for eta in (0.5, 1.0, 3.0):
+        _, dR = dyn.saad_solla_rhs([[(1 + h) ** 2]], [[1 + h]], [[1.0]], eta)  # student = (1 + h) teacher
+        assert_allclose(dR[0, 0] / h, -2 * eta / (3 * np.sqrt(3) * np.pi), rtol=1e-4)
+        dQ, dR = dyn.saad_solla_rhs([[1 + h]], [[1.0]], [[1.0]], eta)  # r = 0, s = h
+        rate_s = -4 * eta / (np.sqrt(3) * np.pi) + 4 * eta**2 / (np.sqrt(5) * np.pi**2)
+        assert_allclose((dQ[0, 0] - 2 * dR[0, 0]) / h, rate_s, rtol=1e-3)
+    eta_c = np.pi * np.sqrt(5 / 3)
+    for eta, sign in ((0.99 * eta_c, -1), (1.01 * eta_c, 1)):
+        dQ, dR = dyn.saad_solla_rhs([[1 + h]], [[1.0]], [[1.0]], eta)
+        assert np.sign(dQ[0, 0] - 2 * dR[0, 0]) == sign
 
 
 def test_online_sgd_matches_ode():
@@ -145,6 +164,9 @@ def test_spherical_p2_energy_against_semicircle_quadrature_and_simulation():
     rng = np.random.default_rng(3)
     e = np.mean([dyn.spherical_p2_gradient_flow(500, t, rng=rng) for _ in range(10)], axis=0)
     assert_allclose(e, dyn.spherical_p2_energy(t), atol=0.04)
+    # large t: e(t) = -I_2(4t)/I_1(4t) and I_nu(x) ~ e^x (1 - (4 nu^2 - 1)/(8x)) / sqrt(2 pi x) give
+    # e(t) + 1 = 3/(8t) (1 + O(1/t)); at t = 200 the correction is ~3e-4 relative.
+    assert_allclose(dyn.spherical_p2_energy(200.0) + 1, 3 / (8 * 200.0), rtol=1e-3)
 
 
 # ---------------------------------------------------------------- bad input
@@ -184,3 +206,6 @@ def test_bad_input():
         dyn.train_committee_on_data(None, 2, 0.1, 10, eval_X=np.zeros((2, 3)), eval_y=np.zeros(2))
     with pytest.raises(ValueError, match="`eval_X` and `eval_y` are required"):
         dyn.train_committee_on_data(lambda b, g: None, 2, 0.1, 10, n_records=1)
+    with pytest.raises(ValueError, match="must return X of shape"):
+        dyn.train_committee_on_data(lambda b, g: (np.zeros((b, 4)), np.zeros(b)), 2, 0.1, 10, n_records=1,
+                                    eval_X=np.zeros((2, 3)), eval_y=np.zeros(2))

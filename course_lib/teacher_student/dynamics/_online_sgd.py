@@ -24,19 +24,19 @@ _SQRT2 = np.sqrt(2.0)
 
 @njit(cache=True)
 def _sgd_kernel(W, X, y, lr, sqrt_n):
-    """In place: W <- W - (lr / sqrt_n) g'(lambda_i) (phi - y) x for every row x of X (erf units)."""
+    """In place: W <- W - (lr / sqrt_n) g'(lambda_i) (y_hat - y) x for every row x of X (erf units)."""
     K, N = W.shape
     lam = np.empty(K)
     c = np.sqrt(2.0 / np.pi)
     for s in range(X.shape[0]):
-        phi = 0.0
+        y_hat = 0.0
         for i in range(K):
             acc = 0.0
             for j in range(N):
                 acc += W[i, j] * X[s, j]
             lam[i] = acc / sqrt_n
-            phi += math.erf(lam[i] / math.sqrt(2.0))
-        err = phi - y[s]
+            y_hat += math.erf(lam[i] / math.sqrt(2.0))
+        err = y_hat - y[s]
         for i in range(K):
             coef = lr / sqrt_n * c * np.exp(-0.5 * lam[i] * lam[i]) * err
             for j in range(N):
@@ -44,7 +44,7 @@ def _sgd_kernel(W, X, y, lr, sqrt_n):
 
 
 def committee_output(W, X):
-    r"""Output :math:`\phi(x) = \sum_i \operatorname{erf}(w_i\cdot x/\sqrt{2N})` of a soft committee machine.
+    r"""Output :math:`\hat y(x) = \sum_i \operatorname{erf}(w_i\cdot x/\sqrt{2N})` of a soft committee machine.
 
     Parameters
     ----------
@@ -100,9 +100,9 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
     r"""Online SGD of an erf soft committee machine learning a teacher committee, one fresh sample per step.
 
     Inputs :math:`x\sim\mathcal N(0, I_N)`, teacher :math:`y = \sum_{n=1}^M g(w^*_n\cdot x/\sqrt N)`, student
-    :math:`\phi = \sum_{i=1}^K g(w_i\cdot x/\sqrt N)`, :math:`g(z) = \operatorname{erf}(z/\sqrt2)`, update
+    :math:`\hat y = \sum_{i=1}^K g(w_i\cdot x/\sqrt N)`, :math:`g(z) = \operatorname{erf}(z/\sqrt2)`, update
 
-    .. math:: w_i \leftarrow w_i - \frac{\eta}{\sqrt N}\, g'(\lambda_i)\,(\phi - y)\, x
+    .. math:: w_i \leftarrow w_i - \frac{\eta}{\sqrt N}\, g'(\lambda_i)\,(\hat y - y)\, x
 
     (Goldt et al. 2019 scaling with second layers fixed to one). The overlaps are recorded on an equally spaced
     grid of ``n_records + 1`` times :math:`t = \text{steps}/N` and the generalisation error is evaluated from them
@@ -139,7 +139,8 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
 
     References
     ----------
-    Saad & Solla (1995), Phys. Rev. E 52, 4225; Goldt et al. (2019), NeurIPS, arXiv:1906.08632, Eq. (5).
+    Saad & Solla (1995), Phys. Rev. E 52, 4225; Goldt et al. (2019), NeurIPS, arXiv:1906.08632, Eq. (2)
+    (with :math:`v_k = 1`).
 
     Examples
     --------
@@ -196,7 +197,7 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
 
     ``sample(b, rng)`` must return a pair ``(X, y)`` of ``b`` fresh inputs (shape (b, N)) and labels; it is called
     in chunks, one sample per SGD step (the update of :func:`online_sgd_committee`). The error
-    :math:`\tfrac12\langle(\phi - y)^2\rangle` on the held-out set ``(eval_X, eval_y)`` is recorded.
+    :math:`\tfrac12\langle(\hat y - y)^2\rangle` on the held-out set ``(eval_X, eval_y)`` is recorded.
 
     Parameters
     ----------
@@ -224,6 +225,18 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
         Held-out half mean squared error at those times.
     W : ndarray
         Final weights.
+
+    Raises
+    ------
+    TypeError
+        If ``sample`` is not callable.
+    ValueError
+        For bad sizes, missing or inconsistent evaluation data, or a ``sample`` that returns arrays of the wrong
+        shape.
+
+    References
+    ----------
+    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044 (online SGD on structured data).
 
     Examples
     --------
@@ -266,7 +279,12 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
         while done < per:
             b = min(chunk, per - done)
             X, y = sample(b, rng)
-            _sgd_kernel(W, np.ascontiguousarray(X, dtype=float), np.ascontiguousarray(y, dtype=float), lr, sqrt_n)
+            X = np.ascontiguousarray(X, dtype=float)
+            y = np.ascontiguousarray(y, dtype=float)
+            if X.shape != (b, N) or y.shape != (b,):
+                raise ValueError(f"`sample({b}, rng)` must return X of shape {(b, N)} and y of shape {(b,)}, "
+                                 f"got {X.shape} and {y.shape}.")
+            _sgd_kernel(W, X, y, lr, sqrt_n)
             done += b
         err[r + 1] = 0.5 * np.mean((committee_output(W, eval_X) - eval_y) ** 2)
     t = np.arange(n_records + 1) * per / N

@@ -1,12 +1,14 @@
 r"""Saad-Solla ordinary differential equations for online SGD in a soft committee machine.
 
-Student :math:`\phi(x) = \sum_{i=1}^K g(\lambda_i)`, teacher :math:`y = \sum_{n=1}^M g(\nu_n)`, with
+Student :math:`\hat y(x) = \sum_{i=1}^K g(\lambda_i)`, teacher :math:`y = \sum_{n=1}^M g(\nu_n)`, with
 :math:`g(z) = \operatorname{erf}(z/\sqrt2)`, local fields :math:`\lambda_i = w_i\cdot x/\sqrt N`,
 :math:`\nu_n = w^*_n\cdot x/\sqrt N`, inputs :math:`x\sim\mathcal N(0, I_N)` and square loss
-:math:`\tfrac12(\phi - y)^2`. The second layers are fixed to one (soft committee machine). Online SGD
-:math:`w_i \leftarrow w_i - \frac{\eta}{\sqrt N}\, g'(\lambda_i)(\phi - y)\, x` is described, as
+:math:`\tfrac12(\hat y - y)^2`. The second layers are fixed to one (soft committee machine). Online SGD
+:math:`w_i \leftarrow w_i - \frac{\eta}{\sqrt N}\, g'(\lambda_i)(\hat y - y)\, x` is described, as
 :math:`N\to\infty` with :math:`t = \text{steps}/N`, by closed ODEs for the overlaps
 :math:`Q_{ik} = w_i\cdot w_k/N`, :math:`R_{in} = w_i\cdot w^*_n/N`, :math:`T_{nm} = w^*_n\cdot w^*_m/N`.
+This scaling (Goldt et al. 2019) is equivalent to Saad & Solla's :math:`J_i = w_i/\sqrt N` with step :math:`\eta/N`.
+The student's output is written :math:`\hat y` (the book reserves :math:`\phi` for the Gaussian density).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def erf_i3(c11, c22, c33, c12, c13, c23):
     .. math:: I_3 = \frac{2}{\pi}\frac{1}{\sqrt{\Lambda_3}}\,\frac{C_{23}(1 + C_{11}) - C_{12}C_{13}}{1 + C_{11}},
               \qquad \Lambda_3 = (1 + C_{11})(1 + C_{33}) - C_{13}^2.
 
-    References: Saad & Solla (1995), Phys. Rev. E 52, 4225, Appendix; Goldt et al. (2019), NeurIPS, App. C.
+    References: Saad & Solla (1995), Phys. Rev. E 52, 4225, Appendix; Goldt et al. (2019), NeurIPS, arXiv:1906.08632,
+    supplementary material.
 
     Examples
     --------
@@ -69,7 +72,8 @@ def erf_i4(c11, c22, c33, c44, c12, c13, c14, c23, c24, c34):
     .. math:: I_4 = \frac{4}{\pi^2}\frac{1}{\sqrt{\Lambda_4}}\arcsin\frac{\Lambda_0}{\sqrt{\Lambda_1\Lambda_2}},
 
     with :math:`\Lambda_4 = (1+C_{11})(1+C_{22}) - C_{12}^2` and :math:`\Lambda_0, \Lambda_1, \Lambda_2` as in
-    Saad & Solla (1995), Phys. Rev. E 52, 4225, Appendix (also Goldt et al. 2019, NeurIPS, App. C).
+    Saad & Solla (1995), Phys. Rev. E 52, 4225, Appendix (also Goldt et al. 2019, NeurIPS, arXiv:1906.08632,
+    supplementary material).
 
     Examples
     --------
@@ -110,14 +114,14 @@ def _rhs(Q, R, T, lr):
     M = T.shape[0]
     C = _full_cov(Q, R, T)
     d = np.diag(C)
-    # sign of each unit in the error phi - y: +1 for students, -1 for teachers
+    # sign of each unit in the error y_hat - y: +1 for students, -1 for teachers
     s = np.concatenate([np.ones(K), -np.ones(M)])
     a = np.arange(K)[:, None, None]
     b = np.arange(K + M)[None, :, None]
     c = np.arange(K + M)[None, None, :]
     # I3[a, b, c] = E[g'(u_a) u_b g(u_c)], a a student
     I3 = erf_i3(d[a], d[b], d[c], C[a, b], C[a, c], C[b, c])
-    # E[g'(lambda_i) u_b (y - phi)] = -sum_c s_c I3[i, b, c]
+    # E[g'(lambda_i) u_b (y - y_hat)] = -sum_c s_c I3[i, b, c]
     T3 = -(I3 * s[None, None, :]).sum(axis=2)  # shape (K, K+M)
     dR = lr * T3[:, K:]
     dQ = lr * (T3[:, :K] + T3[:, :K].T)
@@ -150,7 +154,7 @@ def committee_generalisation_error(Q, R, T):
     Returns
     -------
     float
-        :math:`\varepsilon_g = \tfrac12\mathbb E(\phi - y)^2`.
+        :math:`\varepsilon_g = \tfrac12\mathbb E(\hat y - y)^2`.
 
     Raises
     ------
@@ -159,7 +163,8 @@ def committee_generalisation_error(Q, R, T):
 
     References
     ----------
-    Saad & Solla (1995), Phys. Rev. E 52, 4225, Eq. (4); Goldt et al. (2019), NeurIPS, Eq. (9).
+    Saad & Solla (1995), Phys. Rev. E 52, 4225; Goldt et al. (2019), NeurIPS, arXiv:1906.08632, Eq. (4)
+    (the definition) in the order parameters of Eq. (5).
 
     Examples
     --------
@@ -192,7 +197,7 @@ def _check_overlaps(Q, R, T):
 def saad_solla_rhs(Q, R, T, lr):
     r"""Right-hand side of the Saad-Solla equations, :math:`(dQ/dt, dR/dt)`.
 
-    With :math:`\delta_i = g'(\lambda_i)(y - \phi)`,
+    With :math:`\delta_i = g'(\lambda_i)(y - \hat y)`,
 
     .. math::
         \frac{dR_{in}}{dt} = \eta\,\mathbb E[\delta_i\nu_n], \qquad
@@ -215,7 +220,8 @@ def saad_solla_rhs(Q, R, T, lr):
     References
     ----------
     Saad & Solla (1995), Phys. Rev. E 52, 4225, Eqs. (6)-(7); Biehl & Schwarze (1995), J. Phys. A 28, 643;
-    Goldt et al. (2019), NeurIPS, Eqs. (10)-(11) with :math:`v = v^* = 1`.
+    Goldt et al. (2019), NeurIPS, arXiv:1906.08632, equations of motion of the order parameters of Eq. (5),
+    with second layers :math:`v = v^* = 1`.
 
     Examples
     --------
@@ -296,7 +302,8 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     References
     ----------
     Saad & Solla (1995), Phys. Rev. E 52, 4225; Biehl & Schwarze (1995), J. Phys. A 28, 643;
-    Goldt, Advani, Saxe, Krzakala & Zdeborová (2019), NeurIPS, arXiv:1906.08632, Eqs. (10)-(11).
+    Goldt, Advani, Saxe, Krzakala & Zdeborová (2019), NeurIPS, arXiv:1906.08632 (SGD Eq. (2), order parameters
+    Eq. (5) and their equations of motion).
 
     Examples
     --------
@@ -365,9 +372,10 @@ class CommitteePlateau:
     eps_g : float
         Plateau height :math:`\varepsilon_g(Q, R, T)`.
     escape_rate : float
-        Largest eigenvalue of the Jacobian of the full ODE at the fixed point (the rate
-        :math:`\lambda_+` of the unstable direction); the escape time grows like
-        :math:`\lambda_+^{-1}\log(1/\delta)` with the initial asymmetry :math:`\delta`.
+        Largest real part of the eigenvalues of the Jacobian of the full ODE at the fixed point: the rate
+        :math:`\lambda_+` of the fastest unstable direction (for K = 2 the specialisation direction; degenerate
+        for K >= 3). The escape time grows like :math:`\lambda_+^{-1}\log(1/\delta)` with the initial
+        asymmetry :math:`\delta`.
     converged : bool
     n_iterations : int
         Function evaluations used by the root finder.
@@ -392,7 +400,8 @@ def committee_plateau(K, lr):
     r"""Symmetric (unspecialised) fixed point of the Saad-Solla ODEs for K = M and :math:`T = I`.
 
     Solves :math:`dQ_{ii}/dt = dQ_{i\neq k}/dt = dR_{in}/dt = 0` restricted to :math:`Q_{ii} = Q`,
-    :math:`Q_{i\ne k} = C`, :math:`R_{in} = R` (with the :math:`\eta^2` term) by Newton's method started at the
+    :math:`Q_{i\ne k} = C`, :math:`R_{in} = R` (with the :math:`\eta^2` term) by scipy's ``fsolve``
+    (MINPACK's hybrid Powell method, a quasi-Newton iteration) started at the
     small-learning-rate solution :math:`Q = C = 1/(2K-1)`, :math:`R = 1/\sqrt{K(2K-1)}`, and returns the
     plateau height and the escape rate (largest eigenvalue of the Jacobian of the full ODE, by central
     differences).
@@ -415,7 +424,7 @@ def committee_plateau(K, lr):
 
     References
     ----------
-    Saad & Solla (1995), Phys. Rev. E 52, 4225, Sec. IV (symmetric phase, Eq. (12) for small :math:`\eta`).
+    Saad & Solla (1995), Phys. Rev. E 52, 4225 (symmetric phase, small :math:`\eta`).
 
     Examples
     --------

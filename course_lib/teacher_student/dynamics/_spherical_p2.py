@@ -13,16 +13,17 @@ __all__ = ["spherical_p2_energy", "spherical_p2_gradient_flow"]
 def spherical_p2_energy(t):
     r"""Large-N energy per spin of gradient flow in the p = 2 spherical model from a random start.
 
-    For :math:`H(\sigma) = -\tfrac12\sigma^\top J\sigma` on :math:`\lVert\sigma\rVert^2 = N`, :math:`J` a GOE
-    matrix with semicircle spectrum on :math:`[-2, 2]`, the flow :math:`\dot\sigma = J\sigma - \mu(t)\sigma` gives
-    :math:`\sigma(t)\propto e^{tJ}\sigma(0)`, hence
+    For :math:`H(S) = -\tfrac12 S^\top JS` on the sphere :math:`\lVert S\rVert^2 = N`, :math:`J` a GOE
+    matrix with semicircle spectrum on :math:`[-2, 2]`, the flow :math:`\dot S = JS - \mu(t)S`, with the Lagrange multiplier
+    :math:`\mu(t) = S^\top JS/N` that keeps :math:`S` on the sphere, gives :math:`S(t)\propto e^{tJ}S(0)`, hence
 
     .. math:: e(t) = -\frac12\,\frac{\int\lambda\,e^{2\lambda t}\rho_{\mathrm{sc}}(\lambda)\,d\lambda}
                                  {\int e^{2\lambda t}\rho_{\mathrm{sc}}(\lambda)\,d\lambda}
                    = -\frac{I_1'(4t)}{I_1(4t)} + \frac{1}{4t} = -\frac{I_2(4t)}{I_1(4t)},
 
-    using :math:`\int e^{s\lambda}\rho_{\mathrm{sc}} = I_1(2s)/s` (modified Bessel functions); :math:`e(0) = 0`,
-    :math:`e(\infty) = -1`.
+    using :math:`\int e^{s\lambda}\rho_{\mathrm{sc}}(\lambda)\,d\lambda = I_1(2s)/s` with :math:`s = 2t`, its logarithmic
+    derivative and :math:`I_1'(x) = I_2(x) + I_1(x)/x` (modified Bessel functions); :math:`e(0) = 0`,
+    :math:`e(\infty) = -\lambda_{\max}/2 = -1` and :math:`e(t) + 1 \sim 3/(8t)`.
 
     Parameters
     ----------
@@ -35,7 +36,8 @@ def spherical_p2_energy(t):
 
     References
     ----------
-    Cugliandolo & Dean (1995), J. Phys. A 28, 4213; Sarao Mannelli et al. (2019), arXiv:1812.09066.
+    Cugliandolo & Dean (1995), J. Phys. A 28, 4213 (the p = 2 spherical model solved through the semicircle law);
+    Sarao Mannelli et al. (2020), Phys. Rev. X 10, 011057, arXiv:1812.09066.
 
     Examples
     --------
@@ -56,8 +58,8 @@ def spherical_p2_gradient_flow(N, t, rng=None):
     r"""Exact finite-N gradient flow of the p = 2 spherical model: energy per spin at the times ``t``.
 
     Draws a GOE matrix :math:`J` (off-diagonal variance :math:`1/N`, diagonal :math:`2/N`) and a uniform start on the
-    sphere of radius :math:`\sqrt N`, and evaluates :math:`e(t) = -\tfrac12\sigma(t)^\top J\sigma(t)/N` with
-    :math:`\sigma(t) = \sqrt N\,e^{tJ}\sigma(0)/\lVert e^{tJ}\sigma(0)\rVert` by diagonalising :math:`J`
+    sphere of radius :math:`\sqrt N`, and evaluates :math:`e(t) = -\tfrac12 S(t)^\top JS(t)/N` with
+    :math:`S(t) = \sqrt N\,e^{tJ}S(0)/\lVert e^{tJ}S(0)\rVert` by diagonalising :math:`J`
     (no time stepping).
 
     Parameters
