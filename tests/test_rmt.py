@@ -491,3 +491,169 @@ def test_random_features_bad_input():
         rmt.random_features_moments(1.0, 0.5, 0.0, 1.0)
     with pytest.raises(ValueError, match="n1"):
         rmt.random_features_gram_eigenvalues(10, 0, 10, "relu")
+
+
+# ---------------------------------------------------------------- Jacobian density by free multiplicative convolution
+
+
+def test_deep_jacobian_density_linear_is_fuss_catalan():
+    # linear Gaussian network: the S-transform equation reduces to psi = w (1 + psi)^(L+1), the Fuss-Catalan law
+    for L in (1, 3, 8):
+        edge = rmt.deep_jacobian_edge(L, "linear", 1.0, 0.0)
+        assert_allclose(edge, rmt.fuss_catalan_edge(L), rtol=1e-10)
+        x = np.linspace(0.05, 0.99, 40) * edge
+        r = rmt.deep_jacobian_density(x, L, "linear", 1.0, 0.0)
+        assert r.converged and r.residual < 1e-12 and r.atom == 0.0
+        assert_allclose(r.pdf, rmt.fuss_catalan_pdf(x, L), rtol=1e-6)
+    # the CDF at one layer is Marchenko-Pastur with ratio 1
+    s = np.array([0.1, 0.5, 1.0, 2.0, 3.5])
+    assert_allclose(rmt.deep_jacobian_cdf(s, 1, "linear", 1.0, 0.0), rmt.marchenko_pastur_cdf(s, 1.0), atol=2e-5)
+
+
+def test_deep_jacobian_density_one_orthogonal_tanh_layer_is_law_of_d2():
+    # L = 1, orthogonal weights: J J^T = sigma_w^2 D^2, whose density follows from the change of variables
+    # d = sech^4(sqrt(q*) z), z ~ N(0, 1)
+    sw, sb = 1.3, 0.3
+    q = rmt.mean_field_fixed_point("tanh", sw, sb).q_star
+    x = np.array([0.3, 0.8, 1.2, 1.5])
+    d = x / sw**2
+    z = np.arccosh(d**-0.25) / np.sqrt(q)
+    exact = 2 * stats.norm.pdf(z) / (4 * np.sqrt(q) * d * np.tanh(np.sqrt(q) * z)) / sw**2
+    assert_allclose(rmt.deep_jacobian_pdf(x, 1, "tanh", sw, sb, "orthogonal"), exact, rtol=1e-8)
+
+
+@pytest.mark.parametrize("act, init, sb", [("tanh", "orthogonal", 0.05), ("tanh", "gaussian", 0.05),
+                                           ("relu", "gaussian", 0.0), ("relu", "orthogonal", 0.0)])
+def test_deep_jacobian_density_moments(act, init, sb):
+    # the first two moments of the density equal the closed forms chi^L and the free-probability variance
+    L = 6
+    sw = rmt.critical_sigma_w(act, sb)
+    edge = rmt.deep_jacobian_edge(L, act, sw, sb, init)
+    grid = np.concatenate([np.geomspace(1e-12, 1e-2, 150), np.linspace(1e-2, 1 - 1e-9, 500)]) * edge
+    r = rmt.deep_jacobian_density(grid, L, act, sw, sb, init, n_quad=61)
+    assert r.converged
+    assert r.atom == (0.5 if act == "relu" else 0.0)
+    mean, var = rmt.deep_jacobian_spectrum_moments(L, act, sw, sb, init)
+    trap = lambda f: np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(grid))  # noqa: E731
+    assert_allclose(trap(grid * r.pdf), mean, rtol=2e-4)
+    assert_allclose(trap(grid**2 * r.pdf), var + mean**2, rtol=2e-4)
+
+
+def test_deep_jacobian_density_against_simulation():
+    # width-300 tanh network with orthogonal weights, depth 4, two networks: KS distance below 0.05
+    # (finite-width corrections to the spectrum are O(1/N) in the bulk; the bound is about 15 times that)
+    rng = np.random.default_rng(11)
+    sw = rmt.critical_sigma_w("tanh", 0.1)
+    s2 = np.concatenate([rmt.deep_jacobian_singular_values([300] * 5, "tanh", sw, 0.1, "orthogonal", rng=rng) ** 2
+                         for _ in range(2)])
+    ks = stats.kstest(s2, lambda s: rmt.deep_jacobian_cdf(s, 4, "tanh", sw, 0.1, "orthogonal", n_grid=600)).statistic
+    assert ks < 0.05
+
+
+def test_deep_jacobian_density_bad_input():
+    with pytest.raises(ValueError, match="`x` must contain points > 0"):
+        rmt.deep_jacobian_density([0.0, 1.0], 2, "linear", 1.0, 0.0)
+    with pytest.raises(ValueError, match="no density"):
+        rmt.deep_jacobian_density([1.0], 2, "linear", 1.0, 0.0, "orthogonal")
+    with pytest.raises(ValueError, match="`init` must be 'gaussian' or 'orthogonal'"):
+        rmt.deep_jacobian_pdf([1.0], 2, "tanh", 1.2, 0.1, "xavier")
+    with pytest.raises(ValueError, match="chaotic ReLU network"):
+        rmt.deep_jacobian_edge(3, "relu", 2.0, 0.0)
+    with pytest.raises(ValueError, match="`n_quad` must be an integer <= 300"):
+        rmt.deep_jacobian_edge(3, "tanh", 1.2, 0.1, n_quad=400)
+
+
+# ---------------------------------------------------------------- Hessian, Gauss-Newton and Fisher of a small network
+
+
+def _small_net(seed=0):
+    rng = np.random.default_rng(seed)
+    shape = rmt.MLPShape(5, 4, 3)
+    X = rng.standard_normal((40, 5))
+    y = rng.integers(0, 3, 40)
+    theta = rmt.mlp_init(shape, rng) + 0.3 * rng.standard_normal(shape.n_params)
+    return shape, X, y, theta
+
+
+def test_mlp_gradient_and_hessian_against_finite_differences():
+    # central differences of the exact loss / gradient: error O(e^2) ~ 1e-10 plus round-off ~ 1e-16 / e
+    shape, X, y, theta = _small_net()
+    P, e = shape.n_params, 1e-5
+    eye = np.eye(P)
+    loss, g = rmt.mlp_loss_grad(theta, X, y, shape)
+    g_fd = [(rmt.mlp_loss_grad(theta + e * eye[i], X, y, shape)[0] - rmt.mlp_loss_grad(theta - e * eye[i], X, y, shape)[0])
+            / (2 * e) for i in range(P)]
+    assert_allclose(g, g_fd, atol=1e-9)
+    H, G = rmt.mlp_hessian(theta, X, y, shape)
+    H_fd = np.column_stack([(rmt.mlp_loss_grad(theta + e * eye[i], X, y, shape)[1]
+                             - rmt.mlp_loss_grad(theta - e * eye[i], X, y, shape)[1]) / (2 * e) for i in range(P)])
+    assert_allclose(H, H_fd, atol=1e-8)
+    assert_allclose(H, H.T, atol=1e-15)
+
+
+def test_gauss_newton_fisher_and_class_means():
+    shape, X, y, theta = _small_net(1)
+    n, C = X.shape[0], shape.C
+    J = rmt.mlp_logit_jacobian(theta, X, shape)
+    f = J[:, :, -C:]  # d logits / d b2 = identity
+    assert_allclose(f, np.broadcast_to(np.eye(C), f.shape))
+    _, G = rmt.mlp_hessian(theta, X, y, shape)
+    # G = (1/n) sum_i J_i^T (diag p_i - p_i p_i^T) J_i, directly
+    W1, b1, W2, b2 = shape.unpack(theta)
+    logits = np.tanh(X @ W1.T + b1) @ W2.T + b2
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    G_direct = sum(J[i].T @ (np.diag(p[i]) - np.outer(p[i], p[i])) @ J[i] for i in range(n)) / n
+    assert_allclose(G, G_direct, atol=1e-14)
+    # empirical Fisher: trace = mean squared norm of the per-example gradients
+    F = rmt.mlp_empirical_fisher(theta, X, y, shape)
+    per_example = [rmt.mlp_loss_grad(theta, X[i:i + 1], y[i:i + 1], shape)[1] for i in range(n)]
+    assert_allclose(np.trace(F), np.mean([g @ g for g in per_example]), rtol=1e-12)
+    # the class-mean part has rank <= C - 1 and is dominated by G (G minus it is a covariance, hence PSD)
+    M = rmt.class_mean_gradient_gram(theta, X, y, shape)
+    ev_M = np.linalg.eigvalsh(M)
+    assert abs(ev_M[0]) < 1e-14 * ev_M[-1]
+    ev_G = np.linalg.eigvalsh(G)
+    assert np.all(ev_M[::-1] <= ev_G[::-1][:C] * (1 + 1e-12))
+
+
+def test_mlp_train_and_prune():
+    rng = np.random.default_rng(3)
+    shape = rmt.MLPShape(2, 6, 2)
+    X = rng.standard_normal((60, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    res = rmt.mlp_train(X, y, shape, lr=0.5, momentum=0.9, n_steps=1500, rng=rng, record=(0, 1500), tol=1e-2)
+    assert res.converged and res.train_loss[-1] < res.train_loss[0] / 10
+    assert_allclose(res.checkpoints[1500], res.theta)
+    theta = res.theta
+    mask = shape.weight_mask()
+    assert mask.sum() == shape.h * shape.d + shape.C * shape.h
+    pruned = rmt.prune_weights(theta, np.abs(theta), 0.5, mask)
+    assert np.sum(pruned[mask] == 0) == round(0.5 * mask.sum())
+    assert_allclose(pruned[~mask], theta[~mask])
+
+
+def test_hessian_bad_input():
+    shape, X, y, theta = _small_net()
+    with pytest.raises(ValueError, match="`theta` must have 39 entries"):
+        rmt.mlp_hessian(theta[:-1], X, y, shape)
+    with pytest.raises(ValueError, match="`X` must have shape\\[1\\] = d = 5"):
+        rmt.mlp_loss_grad(theta, X[:, :4], y, shape)
+    with pytest.raises(ValueError, match="same number of rows"):
+        rmt.mlp_gauss_newton(theta, X, y[:-1], shape)
+    with pytest.raises(ValueError, match="class labels in 0..2"):
+        rmt.mlp_empirical_fisher(theta, X, y + 3, shape)
+    with pytest.raises(ValueError, match="`theta`, `scores` and `mask` must have the same shape"):
+        rmt.prune_weights(theta, theta[:-1], 0.5, np.ones(theta.size, bool))
+    with pytest.raises(ValueError, match="`momentum` must be"):
+        rmt.mlp_train(X, y, shape, lr=0.1, n_steps=5, momentum=1.0)
+
+
+def test_doctests_of_the_jacobian_density_and_hessian_modules():
+    import doctest
+
+    from course_lib.rmt import _free_jacobian, _hessian
+
+    for module in (_free_jacobian, _hessian):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0

@@ -3,8 +3,10 @@
 Gaussian and Wishart ensembles (dense and through the Dumitriu--Edelman tridiagonal models), the
 limiting spectral densities (semicircle, Marchenko--Pastur, Fuss--Catalan), the Tracy--Widom laws
 as Fredholm determinants (Bornemann's quadrature method), fast sampling of the spectral edge
-(Edelman--Persson), spiked models with the BBP transition, the Jacobians of random deep networks, and the Gram matrices of
-random features (Pennington--Worah).
+(Edelman--Persson), spiked models with the BBP transition, the Jacobians of random deep networks
+(with their full spectral density by free multiplicative convolution), the Gram matrices of random
+features (Pennington--Worah), and the exact Hessian, Gauss--Newton matrix and Fisher information of
+a small softmax network.
 """
 
 from ._deep import (
@@ -14,6 +16,13 @@ from ._deep import (
     deep_jacobian_spectrum_moments,
     deep_linear_jacobian_pdf,
     mean_field_fixed_point,
+)
+from ._free_jacobian import (
+    JacobianDensity,
+    deep_jacobian_cdf,
+    deep_jacobian_density,
+    deep_jacobian_edge,
+    deep_jacobian_pdf,
 )
 from ._densities import (
     fuss_catalan_edge,
@@ -37,6 +46,19 @@ from ._ensembles import (
     tridiagonal_largest_eigenvalue,
     wishart_edge_scaled,
     wishart_eigenvalues,
+)
+from ._hessian import (
+    MLPShape,
+    MLPTraining,
+    class_mean_gradient_gram,
+    mlp_empirical_fisher,
+    mlp_gauss_newton,
+    mlp_hessian,
+    mlp_init,
+    mlp_logit_jacobian,
+    mlp_loss_grad,
+    mlp_train,
+    prune_weights,
 )
 from ._random_features import (
     ActivationConstants,
@@ -65,6 +87,22 @@ __all__ = [
     "deep_jacobian_spectrum_moments",
     "deep_linear_jacobian_pdf",
     "mean_field_fixed_point",
+    "JacobianDensity",
+    "deep_jacobian_cdf",
+    "deep_jacobian_density",
+    "deep_jacobian_edge",
+    "deep_jacobian_pdf",
+    "MLPShape",
+    "MLPTraining",
+    "class_mean_gradient_gram",
+    "mlp_empirical_fisher",
+    "mlp_gauss_newton",
+    "mlp_hessian",
+    "mlp_init",
+    "mlp_logit_jacobian",
+    "mlp_loss_grad",
+    "mlp_train",
+    "prune_weights",
     "ActivationConstants",
     "activation_constants",
     "random_features_atom",

@@ -1,0 +1,385 @@
+"""Hessian, Gauss--Newton matrix and Fisher information of a one-hidden-layer softmax network, in closed form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_array, check_int, check_real
+
+__all__ = [
+    "MLPShape",
+    "MLPTraining",
+    "mlp_init",
+    "mlp_loss_grad",
+    "mlp_train",
+    "mlp_logit_jacobian",
+    "mlp_gauss_newton",
+    "mlp_hessian",
+    "mlp_empirical_fisher",
+    "class_mean_gradient_gram",
+    "prune_weights",
+]
+
+
+@dataclass(frozen=True)
+class MLPShape:
+    """Sizes of the network x -> W2 tanh(W1 x + b1) + b2: inputs ``d``, hidden units ``h``, classes ``C``.
+
+    The parameter vector is ``[W1 (h x d, row-major), b1 (h), W2 (C x h, row-major), b2 (C)]``.
+    """
+
+    d: int
+    h: int
+    C: int
+
+    @property
+    def n_params(self):
+        """Number of parameters :math:`P = hd + h + Ch + C`."""
+        return self.h * self.d + self.h + self.C * self.h + self.C
+
+    def weight_mask(self):
+        """Boolean mask of the entries of ``W1`` and ``W2`` (the biases excluded)."""
+        m = np.zeros(self.n_params, dtype=bool)
+        m[: self.h * self.d] = True
+        m[self.h * self.d + self.h: self.h * self.d + self.h + self.C * self.h] = True
+        return m
+
+    def unpack(self, theta):
+        d, h, C = self.d, self.h, self.C
+        i = 0
+        w1 = theta[i:i + h * d].reshape(h, d); i += h * d  # noqa: E702
+        b1 = theta[i:i + h]; i += h  # noqa: E702
+        w2 = theta[i:i + C * h].reshape(C, h); i += C * h  # noqa: E702
+        return w1, b1, w2, theta[i:i + C]
+
+
+@dataclass(frozen=True)
+class MLPTraining:
+    """Result of :func:`mlp_train`.
+
+    Attributes
+    ----------
+    theta : ndarray
+        Final parameters.
+    checkpoints : dict
+        Step -> parameters at that step (the steps of ``record``).
+    train_loss, val_loss : ndarray
+        Losses at every step (``val_loss`` is NaN without validation data).
+    grad_norm : float
+        Norm of the final full-batch gradient.
+    n_iter : int
+    converged : bool
+        ``grad_norm <= tol``.
+    """
+
+    theta: np.ndarray
+    checkpoints: dict
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    grad_norm: float
+    n_iter: int
+    converged: bool
+
+
+def _check_data(X, y, shape):
+    X = check_array("X", X, ndim=2)
+    y = check_array("y", y, ndim=1, dtype=np.int64)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"`X` and `y` must have the same number of rows, got {X.shape[0]} and {y.shape[0]}.")
+    if X.shape[1] != shape.d:
+        raise ValueError(f"`X` must have shape[1] = d = {shape.d}, got {X.shape[1]}.")
+    if np.any(y < 0) or np.any(y >= shape.C):
+        raise ValueError(f"`y` must contain class labels in 0..{shape.C - 1}.")
+    return X, y
+
+
+def _check_theta(theta, shape):
+    theta = check_array("theta", theta, ndim=1)
+    if theta.size != shape.n_params:
+        raise ValueError(f"`theta` must have {shape.n_params} entries, got {theta.size}.")
+    return theta
+
+
+def mlp_init(shape, rng=None):
+    r"""Initial parameters: :math:`W_1 \sim \mathcal N(0, 1/d)`, :math:`W_2\sim\mathcal N(0, 1/h)` entrywise, biases 0.
+
+    Examples
+    --------
+    >>> mlp_init(MLPShape(4, 3, 2), rng=0).shape
+    (23,)
+    """
+    rng = np.random.default_rng(rng)
+    w1 = rng.standard_normal((shape.h, shape.d)) / np.sqrt(shape.d)
+    w2 = rng.standard_normal((shape.C, shape.h)) / np.sqrt(shape.h)
+    return np.concatenate([w1.ravel(), np.zeros(shape.h), w2.ravel(), np.zeros(shape.C)])
+
+
+def _forward(theta, X, shape):
+    w1, b1, w2, b2 = shape.unpack(theta)
+    a = X @ w1.T + b1
+    z = np.tanh(a)
+    f = z @ w2.T + b2
+    f = f - f.max(axis=1, keepdims=True)
+    p = np.exp(f)
+    p /= p.sum(axis=1, keepdims=True)
+    return a, z, f, p
+
+
+def mlp_loss_grad(theta, X, y, shape):
+    r"""Mean softmax cross-entropy :math:`\frac1n\sum_i -\log p_{i,y_i}` and its gradient (back-propagation).
+
+    Examples
+    --------
+    >>> s = MLPShape(4, 3, 2)
+    >>> loss, g = mlp_loss_grad(np.zeros(s.n_params), np.ones((5, 4)), np.zeros(5, dtype=int), s)
+    >>> bool(abs(loss - np.log(2)) < 1e-12), g.shape
+    (True, (23,))
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    return _loss_grad(theta, X, y, shape)
+
+
+def _loss_grad(theta, X, y, shape):
+    n = X.shape[0]
+    _, z, f, p = _forward(theta, X, shape)
+    loss = float(np.mean(np.log(np.exp(f).sum(axis=1)) - f[np.arange(n), y]))
+    r = p.copy()
+    r[np.arange(n), y] -= 1.0
+    r /= n
+    w2 = shape.unpack(theta)[2]
+    delta = (r @ w2) * (1.0 - z**2)
+    return loss, np.concatenate([(delta.T @ X).ravel(), delta.sum(0), (r.T @ z).ravel(), r.sum(0)])
+
+
+def mlp_train(X, y, shape, *, lr, n_steps, momentum=0.0, rng=None, record=(), X_val=None, y_val=None, tol=1e-3):
+    r"""Full-batch gradient descent (optionally heavy-ball momentum) on the mean cross-entropy.
+
+    :math:`v_{t+1} = \beta v_t - \eta\nabla L(\theta_t)`, :math:`\theta_{t+1} = \theta_t + v_{t+1}`, from :func:`mlp_init`.
+
+    Parameters
+    ----------
+    X, y : ndarray
+        Training inputs ``(n, d)`` and labels in ``0..C-1``.
+    shape : MLPShape
+    lr : float
+        Step size :math:`\eta > 0`.
+    n_steps : int
+    momentum : float
+        :math:`\beta\in[0, 1)`.
+    rng : seed or Generator, optional
+        For the initialisation.
+    record : sequence of int
+        Steps at which to store the parameters (0 = initialisation).
+    X_val, y_val : ndarray, optional
+        Held-out data whose loss is recorded at every step.
+    tol : float
+        ``converged`` is ``grad_norm <= tol`` at the end.
+
+    Returns
+    -------
+    MLPTraining
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0]]); y = np.array([0, 1])
+    >>> res = mlp_train(X, y, MLPShape(2, 3, 2), lr=1.0, n_steps=2000, rng=0, tol=1e-2)
+    >>> bool(res.converged), bool(res.train_loss[-1] < 0.01)
+    (True, True)
+    """
+    X, y = _check_data(X, y, shape)
+    lr = check_real("lr", lr, lower=0.0, lower_open=True)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    momentum = check_real("momentum", momentum, lower=0.0, upper=1.0, upper_open=True)
+    tol = check_real("tol", tol, lower=0.0)
+    record = {int(check_int("record", r, minimum=0, maximum=n_steps)) for r in record}
+    has_val = X_val is not None
+    if has_val:
+        X_val, y_val = _check_data(X_val, y_val, shape)
+    theta = mlp_init(shape, rng)
+    v = np.zeros_like(theta)
+    checkpoints = {}
+    train_loss = np.empty(n_steps + 1)
+    val_loss = np.full(n_steps + 1, np.nan)
+    for t in range(n_steps + 1):
+        if t in record:
+            checkpoints[t] = theta.copy()
+        loss, g = _loss_grad(theta, X, y, shape)
+        train_loss[t] = loss
+        if has_val:
+            val_loss[t] = _loss_grad(theta, X_val, y_val, shape)[0]
+        if t < n_steps:
+            v = momentum * v - lr * g
+            theta = theta + v
+    grad_norm = float(np.linalg.norm(g))
+    return MLPTraining(theta, checkpoints, train_loss, val_loss, grad_norm, n_steps, grad_norm <= tol)
+
+
+def mlp_logit_jacobian(theta, X, shape):
+    r"""The Jacobians :math:`J_i = \partial f(x_i)/\partial\theta` of the logits, shape ``(n, C, P)``.
+
+    With :math:`a = W_1x + b_1`, :math:`f = W_2\tanh(a) + b_2`: :math:`\partial f_k/\partial W_{1,ji} = W_{2,kj}\tanh'(a_j)x_i`,
+    :math:`\partial f_k/\partial b_{1,j} = W_{2,kj}\tanh'(a_j)`, :math:`\partial f_k/\partial W_{2,k'j} = \delta_{kk'}\tanh(a_j)`,
+    :math:`\partial f_k/\partial b_{2,k'} = \delta_{kk'}`.
+    """
+    theta = _check_theta(theta, shape)
+    X = check_array("X", X, ndim=2)
+    a, z, _, _ = _forward(theta, X, shape)
+    w2 = shape.unpack(theta)[2]
+    n, (d, h, C) = X.shape[0], (shape.d, shape.h, shape.C)
+    s = w2[None, :, :] * (1.0 - z**2)[:, None, :]  # (n, C, h)
+    eye = np.eye(C)
+    return np.concatenate([(s[:, :, :, None] * X[:, None, None, :]).reshape(n, C, h * d), s,
+                           (eye[None, :, :, None] * z[:, None, None, :]).reshape(n, C, C * h),
+                           np.broadcast_to(eye, (n, C, C))], axis=2)
+
+
+def mlp_gauss_newton(theta, X, y, shape, *, chunk=256):
+    r"""The generalised Gauss--Newton matrix, equal to the Fisher information of the model's predictive distribution.
+
+    .. math:: G = \frac1n\sum_i J_i^\top\bigl(\operatorname{diag}p_i - p_ip_i^\top\bigr)J_i
+              = \frac1n\sum_i\sum_{c} p_{ic}\, g_{ic}g_{ic}^\top, \qquad g_{ic} = J_i^\top(p_i - e_c),
+
+    :math:`g_{ic}` being the gradient of the loss of example :math:`i` if its label were :math:`c`. Computed as
+    :math:`K^\top K/n` with :math:`K_i = A_i^\top J_i`, :math:`A_i = \operatorname{diag}\sqrt{p_i} - p_i\sqrt{p_i}^\top`
+    (then :math:`A_iA_i^\top = \operatorname{diag}p_i - p_ip_i^\top` since :math:`\sum_c p_{ic} = 1`).
+
+    References
+    ----------
+    .. [1] N. N. Schraudolph, "Fast curvature matrix-vector products for second-order gradient descent", Neural
+       Computation 14 (2002).
+    .. [2] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
+       Hessians", ICML 2019, arXiv:1901.08244, eq. (3).
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    n, P = X.shape[0], shape.n_params
+    G = np.zeros((P, P))
+    for s in range(0, n, chunk):
+        Xs = X[s:s + chunk]
+        J = mlp_logit_jacobian(theta, Xs, shape)
+        p = _forward(theta, Xs, shape)[3]
+        sq = np.sqrt(p)
+        K = sq[:, :, None] * J - sq[:, :, None] * np.einsum("nc,ncp->np", p, J)[:, None, :]
+        K = K.reshape(-1, P)
+        G += K.T @ K
+    return G / n
+
+
+def mlp_hessian(theta, X, y, shape):
+    r"""The exact Hessian of the mean cross-entropy, :math:`H = G + E`.
+
+    :math:`G` is :func:`mlp_gauss_newton` and :math:`E = \frac1n\sum_i\sum_k r_{ik}\nabla^2_\theta f_k(x_i)`, with the residuals
+    :math:`r_i = p_i - e_{y_i}`. The logits are linear in :math:`W_2, b_2`, so only two kinds of blocks of :math:`E` are non-zero:
+    for hidden unit :math:`j` and :math:`\tilde x = (x, 1)` (the weights and bias of unit :math:`j`),
+
+    .. math:: E_{(j, \cdot), (j, \cdot)} = \frac1n\sum_i (r_i^\top W_2)_j\,\tanh''(a_{ij})\,\tilde x_i\tilde x_i^\top, \qquad
+              E_{W_{2,kj}, (j,\cdot)} = \frac1n\sum_i r_{ik}\tanh'(a_{ij})\,\tilde x_i.
+
+    :math:`E` vanishes where the network fits the data (:math:`r_i\to0`).
+
+    Returns
+    -------
+    H, G : ndarray
+        The Hessian and the Gauss--Newton part, ``(P, P)`` each.
+
+    References
+    ----------
+    .. [1] L. Sagun, U. Evci, V. U. Guney, Y. Dauphin, L. Bottou, "Empirical analysis of the Hessian of over-parametrized
+       neural networks", ICLR workshop 2018, arXiv:1706.04454, eq. (2).
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    G = mlp_gauss_newton(theta, X, y, shape)
+    n, d, h, C = X.shape[0], shape.d, shape.h, shape.C
+    a, z, _, p = _forward(theta, X, shape)
+    r = p.copy()
+    r[np.arange(n), y] -= 1.0
+    w2 = shape.unpack(theta)[2]
+    dz = 1.0 - z**2
+    d2z = -2.0 * z * dz
+    xt = np.hstack([X, np.ones((n, 1))])
+    E = np.zeros_like(G)
+    c = (r @ w2) * d2z / n  # (n, h)
+    w2_start = h * d + h
+    for j in range(h):
+        idx = np.concatenate([np.arange(j * d, (j + 1) * d), [h * d + j]])
+        E[np.ix_(idx, idx)] = (xt * c[:, j:j + 1]).T @ xt
+        cross = (r * dz[:, j:j + 1]).T @ xt / n  # (C, d + 1): row k couples W2[k, j] with unit j
+        rows = w2_start + np.arange(C) * h + j
+        E[np.ix_(rows, idx)] = cross
+        E[np.ix_(idx, rows)] = cross.T
+    return G + E, G
+
+
+def mlp_empirical_fisher(theta, X, y, shape):
+    r"""The empirical Fisher :math:`F = \frac1n\sum_i\nabla\ell_i\nabla\ell_i^\top = \frac1n\sum_i g_{iy_i}g_{iy_i}^\top`.
+
+    It uses the observed labels instead of the model's predictive distribution, and so differs from :math:`G`
+    (Kunstner, Balles, Hennig 2019).
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    n = X.shape[0]
+    p = _forward(theta, X, shape)[3]
+    r = p.copy()
+    r[np.arange(n), y] -= 1.0
+    g = np.einsum("nc,ncp->np", r, mlp_logit_jacobian(theta, X, shape))
+    return g.T @ g / n
+
+
+def class_mean_gradient_gram(theta, X, y, shape):
+    r"""The Gram matrix whose eigenvalues predict the outliers of :math:`G` (Papyan 2019).
+
+    Write :math:`G = \sum_{c} w_c\,\mathbb E_c[gg^\top]` with the weights :math:`w_c = \frac1n\sum_i p_{ic}` and the law of
+    :math:`g_{ic}` under the weights :math:`p_{ic}/(nw_c)`. The second moment of class :math:`c` splits into its mean
+    :math:`\delta_c = \frac{1}{nw_c}\sum_i p_{ic}g_{ic}` and a covariance, and the means carry the outliers:
+
+    .. math:: G = \underbrace{\sum_c w_c\,\delta_c\delta_c^\top}_{\text{rank}\,\le\,C-1} + \text{(within-class covariances)}.
+
+    The rank is at most :math:`C-1` because :math:`\sum_c w_c\delta_c = \frac1n\sum_iJ_i^\top(p_i - \sum_c p_{ic}e_c) = 0`.
+    The non-zero eigenvalues of the :math:`P\times P` matrix :math:`\sum_c w_c\delta_c\delta_c^\top` are those of the
+    :math:`C\times C` Gram matrix :math:`M_{cc'} = \sqrt{w_cw_{c'}}\,\delta_c^\top\delta_{c'}` returned here.
+
+    References
+    ----------
+    .. [1] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
+       Hessians", ICML 2019, arXiv:1901.08244, Sec. 2.
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    n, C = X.shape[0], shape.C
+    p = _forward(theta, X, shape)[3]
+    J = mlp_logit_jacobian(theta, X, shape)
+    Jp = np.einsum("nc,ncp->np", p, J)  # J_i^T p_i
+    w = p.mean(axis=0)
+    # delta_c = sum_i p_ic (J_i^T p_i - J_i^T e_c) / (n w_c)
+    delta = (p.T @ Jp - np.einsum("nc,ncp->cp", p, J)) / (n * w[:, None])
+    v = np.sqrt(w)[:, None] * delta
+    return v @ v.T
+
+
+def prune_weights(theta, scores, fraction, mask):
+    r"""Set to zero the fraction ``fraction`` of the entries selected by ``mask`` with the smallest ``scores``.
+
+    Magnitude pruning uses :math:`|\theta_i|`; Optimal Brain Damage (LeCun, Denker, Solla 1990) uses the saliency
+    :math:`\frac12 H_{ii}\theta_i^2`, the second-order increase of the loss at a minimum when :math:`\theta_i` alone is removed.
+
+    Examples
+    --------
+    >>> prune_weights(np.array([3.0, -1.0, 2.0, 5.0]), np.array([3.0, 1.0, 2.0, 5.0]), 0.5, np.ones(4, bool)).tolist()
+    [3.0, 0.0, 0.0, 5.0]
+    """
+    theta = check_array("theta", theta, ndim=1)
+    scores = check_array("scores", scores, ndim=1)
+    fraction = check_real("fraction", fraction, lower=0.0, upper=1.0)
+    mask = np.asarray(mask, dtype=bool)
+    if scores.shape != theta.shape or mask.shape != theta.shape:
+        raise ValueError("`theta`, `scores` and `mask` must have the same shape.")
+    idx = np.flatnonzero(mask)
+    k = int(round(fraction * idx.size))
+    out = theta.copy()
+    out[idx[np.argsort(scores[idx], kind="stable")[:k]]] = 0.0
+    return out
