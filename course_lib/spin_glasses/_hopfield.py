@@ -51,12 +51,14 @@ def _check_spins(name, state, n):
 
 
 def hopfield_couplings(patterns):
-    r"""Hebbian couplings :math:`J_{ij} = \frac1N\sum_{\mu=1}^{P}\xi^\mu_i\xi^\mu_j` for :math:`i\ne j`, :math:`J_{ii}=0`.
+    r"""Hebbian couplings :math:`J_{ij} = \frac1N\sum_{\mu=1}^{n}\xi^\mu_i\xi^\mu_j` for :math:`i\ne j`, :math:`J_{ii}=0`.
+
+    Here :math:`n` is the number of stored patterns and :math:`N` the number of spins (load :math:`\alpha = n/N`).
 
     Parameters
     ----------
-    patterns : array_like of shape (P, N)
-        Stored patterns with entries :math:`\pm1`.
+    patterns : array_like of shape (n, N)
+        Stored patterns :math:`\xi^1,\dots,\xi^n` (rows) with entries :math:`\pm1`.
 
     Returns
     -------
@@ -130,12 +132,12 @@ def _sweeps_couplings(j, s, order, uniforms, beta, out_sweeps):
 
 @njit(cache=True)
 def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
-    n, p = xi_t.shape
-    mu = np.zeros(p)
+    n, n_pat = xi_t.shape
+    mu = np.zeros(n_pat)
     for i in range(n):
-        for k in range(p):
+        for k in range(n_pat):
             mu[k] += xi_t[i, k] * s[i]
-    self_c = p / n
+    self_c = n_pat / n
     n_sw = order.shape[0]
     done = 0
     for t in range(n_sw):
@@ -143,7 +145,7 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
         for a in range(n):
             i = order[t, a]
             acc = 0.0
-            for k in range(p):
+            for k in range(n_pat):
                 acc += xi_t[i, k] * mu[k]
             h = acc / n - self_c * s[i]
             if np.isinf(beta):
@@ -153,7 +155,7 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
             if new != s[i]:
                 s[i] = new
                 flips += 1
-                for k in range(p):
+                for k in range(n_pat):
                     mu[k] += 2.0 * new * xi_t[i, k]
         done = t + 1
         if np.isinf(beta) and flips == 0:
@@ -179,9 +181,10 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
     r"""Asynchronous Hopfield dynamics with couplings ``J``: zero temperature or Glauber (heat bath).
 
     Each sweep visits the N spins in a fresh random order. At zero temperature (``beta=inf``)
-    :math:`S_i \leftarrow \operatorname{sign}(h_i)` with :math:`h_i = \sum_j J_{ij}S_j` (unchanged if :math:`h_i = 0`);
-    the energy :math:`H = -\frac12 S^\top J S` never increases and the run stops at the first sweep without a flip.
-    At inverse temperature :math:`\beta`, :math:`S_i = +1` with probability :math:`1/(1 + e^{-2\beta h_i})`,
+    :math:`S_i \leftarrow \operatorname{sign}(\tilde h_i)` with the local field :math:`\tilde h_i = \sum_j J_{ij}S_j`
+    (unchanged if :math:`\tilde h_i = 0`); the energy :math:`H = -\frac12 S^\top J S` never increases and the run
+    stops at the first sweep without a flip. At inverse temperature :math:`\beta`, :math:`S_i = +1` with probability
+    :math:`1/(1 + e^{-2\beta \tilde h_i})`,
     which satisfies detailed balance with respect to :math:`e^{-\beta H}`. The local fields are updated after each
     flip, so a proposed update costs O(1) and a flip O(N) (compiled).
 
@@ -234,12 +237,13 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
 def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
     r"""The dynamics of :func:`hopfield_dynamics` for Hebbian couplings, without forming the N x N matrix.
 
-    With :math:`M_\mu = \xi^\mu\cdot S` kept up to date, :math:`h_i = \frac1N\sum_\mu\xi^\mu_i M_\mu - \frac PN S_i`
-    costs O(P) and a flip O(P), so large N fit in memory (N = 10^4 needs P x N numbers, not N^2).
+    With :math:`M_\mu = \langle\xi^\mu, S\rangle` kept up to date, the local field
+    :math:`\tilde h_i = \frac1N\sum_\mu\xi^\mu_i M_\mu - \frac nN S_i` costs O(n) and a flip O(n), for n stored
+    patterns, so large N fit in memory (N = 10^4 needs n x N numbers, not N^2).
 
     Parameters
     ----------
-    patterns : array_like of shape (P, N)
+    patterns : array_like of shape (n, N)
         Stored patterns, +-1.
     state, n_sweeps, beta, rng
         As in :func:`hopfield_dynamics`.
@@ -273,17 +277,18 @@ def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
     return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=xi @ s / n)
 
 
-def hopfield_retrieval_overlaps(n, alpha, n_trials, noise=0.0, n_sweeps=200, rng=None):
-    r"""Final overlaps of zero-temperature retrieval at load :math:`\alpha = P/N`, one fresh instance per trial.
+def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=200, rng=None):
+    r"""Final overlaps of zero-temperature retrieval at load :math:`\alpha = n/N`, one fresh instance per trial.
 
-    Each trial draws :math:`P = \operatorname{round}(\alpha N)` random patterns, starts from pattern 1 with a
-    fraction ``noise`` of its spins flipped, runs :func:`hopfield_pattern_dynamics` to a fixed point, and records
-    the overlap :math:`m_1` of the end state with pattern 1.
+    Each trial draws :math:`n = \max(1, \operatorname{round}(\alpha N))` random patterns of :math:`N` spins, starts
+    from pattern 1 with a fraction ``noise`` of its spins flipped, runs the zero-temperature dynamics of
+    :func:`hopfield_pattern_dynamics` to a fixed point, and records the overlap :math:`m_1` of the end state with
+    pattern 1.
 
     Parameters
     ----------
-    n : int
-        Number of spins, >= 2.
+    n_spins : int
+        Number of spins N, >= 2.
     alpha : float
         Load, > 0.
     n_trials : int
@@ -298,29 +303,40 @@ def hopfield_retrieval_overlaps(n, alpha, n_trials, noise=0.0, n_sweeps=200, rng
     -------
     ndarray of shape (n_trials,)
 
+    Warns
+    -----
+    RuntimeWarning
+        If a trial has not reached a fixed point after ``n_sweeps`` sweeps.
+
     Examples
     --------
     >>> m = hopfield_retrieval_overlaps(500, 0.05, 4, rng=0)
     >>> bool(np.all(m > 0.95))
     True
     """
-    n = check_int("n", n, minimum=2)
+    n = check_int("n_spins", n_spins, minimum=2)
     alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
     n_trials = check_int("n_trials", n_trials, minimum=1)
     noise = check_real("noise", noise, lower=0.0, upper=1.0)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     rng = np.random.default_rng(rng)
-    p = max(1, int(round(alpha * n)))
+    n_pat = max(1, int(round(alpha * n)))
     out = np.empty(n_trials)
     n_flip = int(round(noise * n))
+    n_stuck = 0
     for t in range(n_trials):
-        xi = rng.choice(np.array([-1.0, 1.0]), size=(p, n))
+        xi = rng.choice(np.array([-1.0, 1.0]), size=(n_pat, n))
         s = xi[0].copy()
         s[rng.choice(n, size=n_flip, replace=False)] *= -1.0
         order, uniforms = _draws(rng, n_sweeps, n, np.inf)
         done = np.zeros(1, dtype=np.int64)
-        _sweeps_patterns(np.ascontiguousarray(xi.T), s, order, uniforms, np.inf, done)
+        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T), s, order, uniforms, np.inf, done)
         out[t] = xi[0] @ s / n
+    if n_stuck:
+        import warnings
+
+        warnings.warn(f"hopfield_retrieval_overlaps: {n_stuck} of {n_trials} trials did not reach a fixed point in "
+                      f"n_sweeps = {n_sweeps} sweeps; increase n_sweeps.", RuntimeWarning, stacklevel=2)
     return out
 
 
@@ -350,10 +366,13 @@ class RetrievalThreshold:
 def hopfield_retrieval_threshold(alphas, successes, n_trials):
     r"""Maximum-likelihood logistic fit :math:`P(\text{retrieval}\mid\alpha) = 1/(1 + e^{(\alpha - \alpha_{1/2})/w})`.
 
-    The counts are binomial, :math:`k_i\sim\mathrm{Bin}(n_i, P(\alpha_i))`; the estimate maximises the likelihood
-    (Newton's method on :math:`(\alpha_{1/2}, \log w)` via scipy) and the standard error is the square root of the
-    first diagonal entry of the inverse Fisher information
-    :math:`\sum_i n_i P_i(1-P_i)\nabla\eta_i\nabla\eta_i^\top`, :math:`\eta_i = (\alpha_{1/2} - \alpha_i)/w`.
+    The counts are binomial, :math:`k_i\sim\mathrm{Bin}(t_i, P(\alpha_i))` with :math:`t_i` trials at load
+    :math:`\alpha_i`; the estimate maximises the likelihood (Nelder-Mead in :math:`(\alpha_{1/2}, \log w)`, scipy)
+    and the standard error is the square root of the first diagonal entry of the inverse Fisher information
+    :math:`\sum_i t_i P_i(1-P_i)\nabla\eta_i\nabla\eta_i^\top`, :math:`\eta_i = (\alpha_{1/2} - \alpha_i)/w`
+    (gradient in :math:`(\alpha_{1/2}, w)`; the entry for :math:`\alpha_{1/2}` does not depend on how the width is
+    parametrised). It is the asymptotic (many-trials) standard error of the logistic model; it does not include
+    the error of the logistic shape itself.
 
     Parameters
     ----------
@@ -519,7 +538,7 @@ def ags_solution(alpha, T=0.0, m0=1.0, tol=1e-12, max_iter=200_000):
     Parameters
     ----------
     alpha : float
-        Load :math:`P/N`, > 0.
+        Load :math:`\alpha = n/N` (stored patterns per spin), > 0.
     T : float
         Temperature, >= 0.
     m0 : float
@@ -583,8 +602,9 @@ def hopfield_capacity(T=0.0):
     r"""Storage capacity :math:`\alpha_c(T)`: the largest load at which the AGS retrieval state exists.
 
     At :math:`T = 0`, :math:`\alpha_c = \max_y \frac12\bigl(\operatorname{erf}(y)/y - \frac{2}{\sqrt\pi}e^{-y^2}\bigr)^2
-    \approx 0.1379`, with overlap :math:`m = \operatorname{erf}(y^*) \approx 0.967` there. For :math:`0 < T < 1`, the
-    retrieval branch is parametrised by the noise amplitude :math:`\sigma = \sqrt{\alpha r}`: for fixed
+    \approx 0.13791`, with overlap :math:`m = \operatorname{erf}(y^*) \approx 0.967` there. This is the
+    replica-symmetric value; breaking replica symmetry raises it only to :math:`0.13819` (Steffan and Kuhn 1994).
+    For :math:`0 < T < 1`, the retrieval branch is parametrised by the noise amplitude :math:`\sigma = \sqrt{\alpha r}`: for fixed
     :math:`\sigma` the overlap is the largest root of :math:`m = \mathbb E\tanh\beta(m + \sigma z)`, then :math:`q`
     and :math:`\alpha(\sigma) = \sigma^2(1 - \beta(1-q))^2/q` follow, and :math:`\alpha_c(T) = \max_\sigma\alpha(\sigma)`
     (the saddle-node where the retrieval solution disappears).
@@ -602,6 +622,8 @@ def hopfield_capacity(T=0.0):
     ----------
     .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, Phys. Rev. Lett. 55 (1985) 1530-1533 (alpha_c = 0.138);
        Ann. Phys. 173 (1987) 30-67, Section 5.
+    .. [2] H. Steffan, R. Kuhn, "Replica symmetry breaking in attractor neural network models", Z. Phys. B 95
+       (1994) 249-260 (RS 0.137905, one-step RSB 0.138186).
 
     Examples
     --------
@@ -652,12 +674,12 @@ def _retrieval_alpha(sig, beta):
 
 @dataclass
 class MixtureState:
-    """Symmetric n-mixture at zero load (:func:`hopfield_mixture_state`).
+    """Symmetric k-mixture at zero load (:func:`hopfield_mixture_state`, k = ``n_mix``).
 
     Attributes
     ----------
     m : float
-        Common overlap with the n mixed patterns.
+        Common overlap with the k mixed patterns.
     free_energy : float
         Mean-field free energy per spin (the energy at T = 0).
     min_eigenvalue : float
@@ -677,21 +699,23 @@ class MixtureState:
 
 
 def hopfield_mixture_state(n_mix, T=0.0, tol=1e-13, max_iter=100_000):
-    r"""Symmetric mixture of ``n_mix`` patterns in the Hopfield model at zero load (:math:`P` finite, :math:`N\to\infty`).
+    r"""Symmetric mixture of k = ``n_mix`` patterns in the Hopfield model at zero load (n finite, :math:`N\to\infty`).
 
     The mean-field free energy :math:`f(\mathbf m) = \frac12|\mathbf m|^2 - T\,\mathbb E_\xi\log 2\cosh(\beta\,\mathbf m\cdot\xi)`
     is stationary at :math:`\mathbf m = \mathbb E_\xi\,\xi\tanh(\beta\,\mathbf m\cdot\xi)`. For the symmetric ansatz
-    :math:`m_\mu = m` (:math:`\mu\le n`), with :math:`S = \sum_{\mu\le n}\xi_\mu` (a sum of n signs, averaged exactly
-    over its binomial law), :math:`m = \frac1n\mathbb E\,S\tanh(\beta m S)`, iterated from the T = 0 value
-    :math:`m = \mathbb E|S|/n`. Stability: the Hessian :math:`\delta_{\mu\nu} - \beta\mathbb E[\xi_\mu\xi_\nu(1 -
-    \tanh^2\beta m S)]` on the n mixed directions, and :math:`1 - \beta(1 - \mathbb E\tanh^2\beta mS)` on any other
-    pattern. n = 1 gives the Mattis (retrieval) state; n = 3 is stable below :math:`T \approx 0.461`; even mixtures
-    are unstable at every T.
+    :math:`m_\mu = m` (:math:`\mu\le k`), with :math:`\Sigma_k = \sum_{\mu\le k}\xi_\mu` (a sum of k signs,
+    averaged exactly over its binomial law), :math:`m = \frac1k\mathbb E\,\Sigma_k\tanh(\beta m \Sigma_k)`, iterated
+    from the T = 0 value :math:`m = \mathbb E|\Sigma_k|/k`. Stability: the Hessian
+    :math:`\delta_{\mu\nu} - \beta\mathbb E[\xi_\mu\xi_\nu(1 - \tanh^2\beta m\Sigma_k)]` on the k mixed directions
+    (eigenvalues along :math:`(1,\dots,1)` and orthogonal to it), and
+    :math:`1 - \beta(1 - \mathbb E\tanh^2\beta m\Sigma_k)` on any other pattern. k = 1 gives the Mattis (retrieval)
+    state; k = 3 is stable below :math:`T_3 \approx 0.460` (AGS quote 0.46), k = 5 below :math:`\approx 0.385` (computed
+    here); even mixtures are unstable at every T.
 
     Parameters
     ----------
     n_mix : int
-        Number of mixed patterns, >= 1.
+        Number k of mixed patterns, >= 1.
     T : float
         Temperature, >= 0.
     tol : float
@@ -757,16 +781,18 @@ def hopfield_mixture_state(n_mix, T=0.0, tol=1e-13, max_iter=100_000):
 
 
 def modern_hopfield_retrieve(patterns, query, beta, n_steps=1):
-    r"""Update rule of the modern (continuous) Hopfield network, :math:`\xi \leftarrow X^\top\operatorname{softmax}(\beta X\xi)`.
+    r"""Update rule of the modern (continuous) Hopfield network, :math:`\zeta \leftarrow X^\top\operatorname{softmax}(\beta X\zeta)`.
 
-    With the patterns as the rows of :math:`X\in\mathbb R^{P\times N}`, one step is exactly softmax attention with
-    query :math:`\xi` and keys = values = the stored patterns. It minimises the energy
-    :math:`-\beta^{-1}\log\sum_\mu e^{\beta\,\xi^\mu\cdot\xi} + \frac12|\xi|^2`, and for well-separated patterns it
-    retrieves in one step with a number of patterns exponential in N.
+    With the n patterns as the rows of :math:`X\in\mathbb R^{n\times N}`, one step is exactly softmax attention with
+    query :math:`\zeta` and keys = values = the stored patterns. It is the concave-convex procedure for the energy
+    :math:`E(\zeta) = -\beta^{-1}\log\sum_\mu e^{\beta\langle\xi^\mu,\zeta\rangle} + \frac12\lVert\zeta\rVert^2`, so
+    no step increases :math:`E`. When the query is much closer to one pattern than to all others (the pattern is
+    well separated), one step lands exponentially close to that pattern; random patterns can be stored in numbers
+    exponential in N (Ramsauer et al. 2021, Section 2 and its appendix).
 
     Parameters
     ----------
-    patterns : array_like of shape (P, N)
+    patterns : array_like of shape (n, N)
     query : array_like of shape (N,)
     beta : float
         Inverse temperature, > 0.

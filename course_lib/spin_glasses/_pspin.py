@@ -30,17 +30,20 @@ def _contract_last(a2, s, out):
 
 
 class PSpinInstance:
-    r"""One sample of the spherical p-spin Hamiltonian on :math:`\{\sigma\in\mathbb{R}^N : \lVert\sigma\rVert^2 = N\}`.
+    r"""One sample of the spherical p-spin Hamiltonian on :math:`\mathbb S_N = \{S\in\mathbb{R}^N : \lVert S\rVert^2 = N\}`.
 
-    :math:`H(\sigma) = N^{-(p-1)/2}\sum_{i_1,\dots,i_p} J_{i_1\dots i_p}\sigma_{i_1}\cdots\sigma_{i_p}
-    = \langle A, \sigma^{\otimes p}\rangle` with :math:`A` the symmetrised, rescaled coupling tensor, stored once, so
-    that one contraction :math:`M(\sigma) = A(\cdot,\cdot,\sigma,\dots,\sigma)` (a BLAS matrix-vector product of cost
-    :math:`N^p`) gives the energy :math:`\sigma^\top M\sigma`, the Euclidean gradient :math:`pM\sigma` and Hessian
+    :math:`H(S) = N^{-(p-1)/2}\sum_{i_1,\dots,i_p} J_{i_1\dots i_p}S_{i_1}\cdots S_{i_p}
+    = \langle A, S^{\otimes p}\rangle` with :math:`A` the symmetrised, rescaled coupling tensor, stored once, so
+    that one contraction :math:`M(S) = A(\cdot,\cdot,S,\dots,S)` (compiled matrix-vector products of total cost
+    :math:`N^p`) gives the energy :math:`S^\top MS`, the Euclidean gradient :math:`pMS` and Hessian
     :math:`p(p-1)M`. Build it with :func:`pspin_instance`.
 
     Attributes
     ----------
-    n, p : int
+    n : int
+        Number of spins N.
+    p : int
+        Order of the interaction.
     tensor : ndarray of shape (n,) * p
         The symmetric tensor :math:`A`.
     """
@@ -66,21 +69,26 @@ class PSpinInstance:
         return out.reshape(n, n)
 
     def energy(self, state):
-        """Energy per spin :math:`H(\\sigma)/N` (the state is used as given, not projected on the sphere)."""
+        """Energy per spin :math:`H(S)/N` (the state is used as given, not projected on the sphere)."""
         s = self._check_state(state)
         return float(s @ self._matrix(s) @ s) / self.n
 
     def gradient(self, state):
-        r"""Riemannian gradient :math:`\nabla H - \frac{\langle\nabla H,\sigma\rangle}{N}\sigma` on the sphere of radius :math:`\sqrt N`."""
+        r"""Riemannian gradient :math:`\nabla_{\mathrm{sp}}H = P_S\nabla H = \nabla H - \frac{\langle\nabla H,S\rangle}{N}S` on :math:`\mathbb S_N`.
+
+        The state must lie on the sphere of radius :math:`\sqrt N`.
+        """
         s = self._check_state(state)
         g = self.p * (self._matrix(s) @ s)
         return g - (g @ s) / self.n * s
 
     def hessian(self, state):
-        r"""Riemannian Hessian :math:`P\nabla^2 H P - \frac{\langle\nabla H,\sigma\rangle}{N}P`, :math:`P = I - \sigma\sigma^\top/N`.
+        r"""Riemannian Hessian :math:`\nabla^2_{\mathrm{sp}}H = P_S\nabla^2 H P_S - \frac{\langle\nabla H,S\rangle}{N}P_S`, :math:`P_S = I - SS^\top/N`.
 
         An :math:`N\times N` matrix that vanishes on the radial direction; :meth:`hessian_spectrum` gives its
-        :math:`N-1` eigenvalues on the tangent space.
+        :math:`N-1` eigenvalues on the tangent space. The state must lie on the sphere of radius :math:`\sqrt N`; at a
+        critical point of energy :math:`E` the curvature term is :math:`-pE\,P_S` (Euler's identity
+        :math:`\langle\nabla H,S\rangle = pH`).
         """
         s = self._check_state(state)
         m = self._matrix(s)
@@ -109,15 +117,15 @@ def _tangent_basis(s):
 def pspin_instance(n, p, rng=None):
     r"""Sample a spherical p-spin Hamiltonian with the normalisation of Auffinger, Ben Arous and Cerny.
 
-    :math:`H(\sigma) = N^{-(p-1)/2}\sum_{i_1..i_p=1}^N J_{i_1..i_p}\sigma_{i_1}\cdots\sigma_{i_p}`, :math:`J`
-    i.i.d. :math:`\mathcal N(0,1)`, :math:`\lVert\sigma\rVert^2 = N`; then
-    :math:`\mathbb E H(\sigma)H(\sigma') = N (\sigma\cdot\sigma'/N)^p` and energies per spin :math:`H/N` are of
+    :math:`H(S) = N^{-(p-1)/2}\sum_{i_1..i_p=1}^N J_{i_1..i_p}S_{i_1}\cdots S_{i_p}`, :math:`J`
+    i.i.d. :math:`\mathcal N(0,1)`, :math:`\lVert S\rVert^2 = N`; then
+    :math:`\mathbb E H(S)H(S') = N (\langle S, S'\rangle/N)^p` and energies per spin :math:`H/N` are of
     order one (ground state :math:`\approx -1.657` for p = 3).
 
     Parameters
     ----------
     n : int
-        Number of spins, >= 2; ``n**p`` must stay below 4e7 (the tensor is stored).
+        Number of spins N, >= 2; ``n**p`` must stay below 4e7 (the tensor is stored).
     p : int
         >= 2.
     rng : seed or numpy.random.Generator, optional
@@ -164,7 +172,7 @@ class PSpinDescentResult:
     energies : ndarray
         Energy per spin recorded every ``record_every`` steps (first entry: the start).
     gradient_norm : float
-        Final :math:`\\lVert\\nabla_{\\mathrm R} H\\rVert/\\sqrt N` (root mean square component).
+        Final :math:`\\lVert\\nabla_{\\mathrm{sp}} H\\rVert/\\sqrt N` (root mean square component).
     n_steps : int
         Steps taken.
     converged : bool
@@ -181,16 +189,18 @@ class PSpinDescentResult:
 
 def pspin_gradient_descent(instance, state=None, n_steps=2000, step=0.05, temperature=0.0, tol=1e-6,
                            record_every=10, rng=None):
-    r"""Projected (Riemannian) gradient descent or Langevin dynamics on the sphere :math:`\lVert\sigma\rVert^2 = N`.
+    r"""Projected (Riemannian) gradient descent or Langevin dynamics on the sphere :math:`\lVert S\rVert^2 = N`.
 
     .. math::
 
-        \sigma_{t+1} = \sqrt N\,\frac{\tilde\sigma}{\lVert\tilde\sigma\rVert},\qquad
-        \tilde\sigma = \sigma_t - \eta\,\nabla_{\mathrm R}H(\sigma_t) + \sqrt{2\eta T_t}\,P_t\xi_t,
+        S_{t+1} = \sqrt N\,\frac{\tilde S}{\lVert\tilde S\rVert},\qquad
+        \tilde S = S_t - \eta\,\nabla_{\mathrm{sp}}H(S_t) + \sqrt{2\eta T_t}\,P_{S_t}z_t,
 
-    with :math:`\xi_t` standard Gaussian and :math:`P_t` the projection on the tangent space (Euler-Maruyama for the
-    Langevin diffusion with generator at temperature :math:`T_t`; plain gradient descent when :math:`T = 0`).
-    At zero temperature it stops when the RMS Riemannian gradient falls below ``tol``.
+    with :math:`z_t` a standard Gaussian vector and :math:`P_{S_t}` the projection on the tangent space at
+    :math:`S_t`: an Euler-Maruyama step of the Langevin diffusion
+    :math:`dS = -\nabla_{\mathrm{sp}}H\,dt + \sqrt{2T}\,P_S\,dB` on the sphere, followed by the retraction onto it;
+    plain projected gradient descent when :math:`T = 0`. At zero temperature it stops when the RMS Riemannian
+    gradient :math:`\lVert\nabla_{\mathrm{sp}}H\rVert/\sqrt N` falls below ``tol``.
 
     Parameters
     ----------
@@ -221,7 +231,11 @@ def pspin_gradient_descent(instance, state=None, n_steps=2000, step=0.05, temper
     References
     ----------
     .. [1] L. F. Cugliandolo, J. Kurchan, "Analytical solution of the off-equilibrium dynamics of a long-range
-       spin-glass model", Phys. Rev. Lett. 71 (1993) 173-176 (gradient flow reaches the threshold energy).
+       spin-glass model", Phys. Rev. Lett. 71 (1993) 173-176 (as N -> infinity, the flow approaches the threshold
+       energy as t -> infinity).
+    .. [2] M. Sellke, "The threshold energy of low temperature Langevin dynamics for pure spherical spin glasses",
+       arXiv:2305.07956 (Comm. Pure Appl. Math., 2024): for Langevin dynamics the limit energy tends to the
+       threshold energy as the temperature tends to 0 (his noise is normalised without the factor sqrt(2)).
 
     Examples
     --------
@@ -271,10 +285,12 @@ def pspin_gradient_descent(instance, state=None, n_steps=2000, step=0.05, temper
         if temp == 0.0 and gnorm < tol:
             converged = True
             break
-        s = s - step * g
-        if temp > 0.0:
-            xi = rng.standard_normal(n)
-            s += np.sqrt(2.0 * step * temp) * (xi - (xi @ s) / (s @ s) * s)
+        if temp > 0.0:  # noise projected on the tangent space at the current point, as in the docstring
+            noise = rng.standard_normal(n)
+            noise -= (noise @ s) / n * s
+            s = s - step * g + np.sqrt(2.0 * step * temp) * noise
+        else:
+            s = s - step * g
         s *= root_n / np.linalg.norm(s)
     if not converged and not np.any(temps > 0.0):
         warnings.warn(
