@@ -51,8 +51,9 @@ $(VENDOR)/.stamp:
 slides: site $(VENDOR)/.stamp  ## the lectures as reveal.js decks in _build/html/slides (offline)
 	$(BIN)/python -m course_lib.slides lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache --bib book/references.bib
 
-test-lib: $(STAMP)  ## unit, hygiene and homework tests of course_lib and the notebooks' structure
+test-lib: $(STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider --doctest-modules course_lib
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
