@@ -109,9 +109,32 @@ def _delivery_links(app, pagename, templatename, context, doctree):
     context["body"] = body.replace("</h1>", "</h1>\n" + block, 1)
 
 
+
+def _write_root_redirect(app, exception):
+    """Write the site's ``index.html``: a redirect to the root page that also names the favicon.
+
+    sphinx-external-toc writes a bare ``<meta http-equiv="Refresh">`` when ``index.html`` is missing;
+    a browser opening that page asks for ``/favicon.ico``, which does not exist (a 404 in the console).
+    This handler runs first and writes the redirect with an icon link, so no request goes unanswered.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    target = app.builder.get_target_uri(app.config.root_doc)
+    favicon = pathlib.Path(app.config.html_favicon or "").name
+    icon = f'<link rel="icon" href="_static/{favicon}">' if favicon else ""
+    html = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}" />\n{icon}\n'
+        f"<title>{app.config.html_title or app.config.project}</title>\n</head>\n"
+        f'<body><p><a href="{target}">{app.config.html_title or app.config.project}</a></p></body>\n</html>\n'
+    )
+    pathlib.Path(app.outdir, "index.html").write_text(html, encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _check_config)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _write_root_redirect, priority=400)
     app.connect("html-page-context", _dedupe_scripts)
     app.connect("html-page-context", _delivery_links)
     app.add_js_file(None, body=_THEME_MODE_JS, priority=100)
