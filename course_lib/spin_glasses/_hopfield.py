@@ -104,6 +104,14 @@ class HopfieldRun:
 
 
 @njit(cache=True)
+def _updated_spin(s_i, field, beta, uniforms, t, a):
+    """New value of a spin with local field ``field``: sign dynamics at beta = inf, heat bath otherwise."""
+    if np.isinf(beta):
+        return s_i if field == 0.0 else (1.0 if field > 0.0 else -1.0)
+    return 1.0 if uniforms[t, a] < 1.0 / (1.0 + math.exp(-2.0 * beta * field)) else -1.0
+
+
+@njit(cache=True)
 def _sweeps_couplings(j, s, order, uniforms, beta, out_sweeps):
     n = s.shape[0]
     h = j @ s
@@ -113,10 +121,7 @@ def _sweeps_couplings(j, s, order, uniforms, beta, out_sweeps):
         flips = 0
         for a in range(n):
             i = order[t, a]
-            if np.isinf(beta):
-                new = s[i] if h[i] == 0.0 else (1.0 if h[i] > 0.0 else -1.0)
-            else:
-                new = 1.0 if uniforms[t, a] < 1.0 / (1.0 + math.exp(-2.0 * beta * h[i])) else -1.0
+            new = _updated_spin(s[i], h[i], beta, uniforms, t, a)
             if new != s[i]:
                 s[i] = new
                 flips += 1
@@ -148,10 +153,7 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
             for k in range(n_pat):
                 acc += xi_t[i, k] * mu[k]
             h = acc / n - self_c * s[i]
-            if np.isinf(beta):
-                new = s[i] if h == 0.0 else (1.0 if h > 0.0 else -1.0)
-            else:
-                new = 1.0 if uniforms[t, a] < 1.0 / (1.0 + math.exp(-2.0 * beta * h)) else -1.0
+            new = _updated_spin(s[i], h, beta, uniforms, t, a)
             if new != s[i]:
                 s[i] = new
                 flips += 1
