@@ -218,3 +218,96 @@ def test_bad_input():
         minima_complexity(3, "a", 1.0)
     with pytest.raises(ValueError, match="at most 2000 non-negative times"):
         spiked_matrix_flow_exact(0.5, 0.1, [-1.0])
+
+
+# ---------------------------------------------------------------- dense-tensor simulation and the shipped GPU runs
+from course_lib.teacher_student.dynamics import (  # noqa: E402
+    matrix_tensor_reference_runs,
+    simulate_reference_runs,
+)
+from course_lib.teacher_student.dynamics import _reference_runs as _rr  # noqa: E402
+
+
+@pytest.mark.parametrize("T", [0.0, 1.0])
+def test_dense_simulation_reproduces_packed_kernel(T):
+    # same instance, same seed, same draw order: the two storages differ only by float32 summation order,
+    # so the trajectories agree to ~1e-8 (measured 2e-8 over 40 steps)
+    inst = spiked_matrix_tensor(40, 3, 0.5, 4.0, rng=3)
+    ref = langevin_spiked_matrix_tensor(inst, T, 0.05, 2.0, rng=7, cbar0=0.2)
+    U = _rr.dense_tensor_from_packed(inst)
+    cb, en, c0 = _rr._langevin_dense(U, inst.Y, inst.x_star, 0.5, 4.0, T, 0.05, 40, 0.2, _rr._Backend("numpy", 7))
+    assert_allclose(cb, ref.Cbar, atol=1e-6)
+    assert_allclose(en, ref.energy, atol=1e-6)
+    assert_allclose(c0, ref.C0, atol=1e-6)
+
+
+def test_dense_instance_has_the_model_law():
+    # the dense generator must draw T_ijk = sqrt(2) x*_i x*_j x*_k / N + N(0, deltap) on i < j < k and 0 elsewhere
+    N, deltap = 30, 4.0
+    be = _rr._Backend("numpy", 11)
+    xs, Y, U = _rr._dense_instance(N, 0.5, deltap, be)
+    i, j, k = np.indices((N, N, N))
+    upper = (i < j) & (j < k)
+    assert np.all(U[~upper] == 0.0)
+    noise = U[upper] - (np.sqrt(2) / N * xs[i] * xs[j] * xs[k])[upper]
+    m = upper.sum()  # 4060 entries: the sample variance has relative s.e. sqrt(2/m) = 2.2%
+    assert abs(noise.var() / deltap - 1) < 4 * np.sqrt(2 / m)
+    assert_allclose(xs @ xs, N)
+    assert_allclose(Y, Y.T)
+    assert_allclose(np.diag(Y), 0.0)
+
+
+def test_simulate_reference_runs_initial_conditions_and_errors():
+    runs = simulate_reference_runs([16], [3], temperatures=(0.0, 1.0), t_max=0.5, seed=5)
+    for T in (0.0, 1.0):
+        assert runs.Cbar[T, 16].shape == (3, 11)
+        assert_allclose(runs.Cbar[T, 16][:, 0], 0.2, atol=1e-12)
+        assert_allclose(runs.C0[T, 16][:, 0], 1.0, atol=1e-12)
+    assert runs.provenance["backend"] == "numpy" and runs.params["seed"] == 5
+    with pytest.raises(ValueError, match="`n_runs` must have one entry per size"):
+        simulate_reference_runs([16, 32], [3])
+    with pytest.raises(ValueError, match="`backend` must be 'numpy' or 'cupy'"):
+        simulate_reference_runs([16], [1], backend="torch")
+    with pytest.raises(ValueError, match="`sizes` must be an integer >= 10"):
+        simulate_reference_runs([8], [1])
+    with pytest.raises(ValueError, match="`t_max` must be at least `dt`"):
+        simulate_reference_runs([16], [1], t_max=0.01)
+    other = simulate_reference_runs([16], [1], t_max=0.5, cbar0=0.3, seed=6)
+    with pytest.raises(ValueError, match="`parts` must share"):
+        _rr._merge([runs, other])
+
+
+def test_merge_save_load_roundtrip(tmp_path):
+    a = simulate_reference_runs([12], [2], temperatures=(0.0,), t_max=0.2, seed=1)
+    b = simulate_reference_runs([12], [1], temperatures=(0.0,), t_max=0.2, seed=2)
+    merged = _rr._merge([a, b])
+    _rr._save(merged, tmp_path / "m.npz")
+    back = matrix_tensor_reference_runs(tmp_path / "m.npz")
+    assert back.Cbar[0.0, 12].shape == (3, 5)
+    assert_allclose(back.energy[0.0, 12], np.concatenate([a.energy[0.0, 12], b.energy[0.0, 12]]))
+    assert "seed 1" in back.provenance["seeds"] and "seed 2" in back.provenance["seeds"]
+    with pytest.raises(FileNotFoundError, match="`path`: no reference-run file"):
+        matrix_tensor_reference_runs(tmp_path / "missing.npz")
+
+
+def test_shipped_reference_runs_agree_with_dmft():
+    # the GPU runs shipped with the package (N = 512, 1024, 2048; 64, 32, 24 runs per temperature):
+    # their mean overlap must follow the DMFT within 4 standard errors of the mean at every 1/10 of the run,
+    # and the spread across runs must shrink with N (fluctuations are O(N^{-1/2}))
+    runs = matrix_tensor_reference_runs()
+    assert runs.sizes == (512, 1024, 2048) and runs.temperatures == (0.0, 1.0)
+    assert runs.params == dict(delta2=0.5, deltap=4.0, cbar0=0.2, dt=0.05, t_max=6.0)
+    assert_allclose(runs.t, 0.05 * np.arange(121))
+    for T in (0.0, 1.0):
+        sol = dmft_spiked_matrix_tensor(3, 0.5, 4.0, T, 0.025, 6.0, cbar0=0.2)
+        spread = []
+        for N in runs.sizes:
+            c = runs.Cbar[T, N]
+            assert c.shape[0] >= 24
+            assert_allclose(c[:, 0], 0.2, atol=1e-12)
+            assert_allclose(runs.C0[T, N][:, 0], 1.0, atol=1e-12)
+            sem = c.std(axis=0, ddof=1) / np.sqrt(c.shape[0])
+            dev = np.abs(c.mean(axis=0) - sol.Cbar[::2])
+            assert np.all(dev[12::12] < 4 * sem[12::12]), (T, N, dev[12::12] / sem[12::12])
+            spread.append(np.mean(c[:, 60:].std(axis=0)))
+        assert spread[0] > spread[1] > spread[2]
