@@ -160,6 +160,35 @@ def _energy_gradient(inst, x, g):
     return -0.5 * a * (x @ yx) - b * s
 
 
+def _heun_on_sphere(drift, xs, cbar0, T, dt, n, normal, xp=np):
+    """Stochastic Heun steps on the sphere ``|x|^2 = N``, shared by the packed and the dense simulations.
+
+    ``drift(x)`` returns ``(H(x), f)`` with ``f`` the tangential part of ``-grad H(x)``; ``normal(N)`` draws standard
+    normal vectors (first the initial direction, then one per step when ``T > 0``); ``xp`` is the array namespace.
+    Returns the overlap with ``xs``, the energy per variable and the correlation with ``x(0)`` at the ``n + 1`` times.
+    """
+    N = xs.shape[0]
+    z = normal(N)
+    z = z - (z @ xs) / N * xs
+    z *= np.sqrt(N) / xp.linalg.norm(z)
+    x = cbar0 * xs + np.sqrt(1.0 - cbar0**2) * z
+    x0 = x.copy()
+    cb, en, c0 = (xp.empty(n + 1) for _ in range(3))
+    amp = np.sqrt(2.0 * T * dt)
+    for i in range(n + 1):
+        e, f1 = drift(x)
+        cb[i], en[i], c0[i] = x @ xs / N, e / N, x @ x0 / N
+        if i == n:
+            break
+        noise = amp * normal(N) if T > 0.0 else 0.0
+        y = x + dt * f1 + noise
+        y *= np.sqrt(N) / xp.linalg.norm(y)
+        _, f2 = drift(y)
+        x = x + 0.5 * dt * (f1 + f2) + noise
+        x *= np.sqrt(N) / xp.linalg.norm(x)
+    return cb, en, c0
+
+
 @dataclass(frozen=True)
 class LangevinTrajectory:
     """Observables of one simulated trajectory on the grid ``t = dt * arange(n_steps + 1)``.
@@ -242,17 +271,7 @@ def langevin_spiked_matrix_tensor(instance, T, dt, t_max, rng=None, *, cbar0=0.1
         raise ValueError(f"`t_max` must be at least `dt`, got t_max={t_max} and dt={dt}.")
     rng = np.random.default_rng(rng)
     N = instance.N
-    xs = instance.x_star
-    z = rng.standard_normal(N)
-    z -= (z @ xs) / N * xs
-    z *= np.sqrt(N) / np.linalg.norm(z)
-    x = cbar0 * xs + np.sqrt(1.0 - cbar0**2) * z
-    x0 = x.copy()
     g = np.empty(N)
-    cb = np.empty(n + 1)
-    en = np.empty(n + 1)
-    c0 = np.empty(n + 1)
-    amp = np.sqrt(2.0 * T * dt)
 
     def drift(y):
         e = _energy_gradient(instance, y, g)
@@ -260,20 +279,6 @@ def langevin_spiked_matrix_tensor(instance, T, dt, t_max, rng=None, *, cbar0=0.1
         f -= (f @ y) / N * y
         return e, f
 
-    for i in range(n):
-        e, f1 = drift(x)
-        cb[i] = x @ xs / N
-        en[i] = e / N
-        c0[i] = x @ x0 / N
-        noise = amp * rng.standard_normal(N) if T > 0.0 else 0.0
-        y = x + dt * f1 + noise
-        y *= np.sqrt(N) / np.linalg.norm(y)
-        _, f2 = drift(y)
-        x = x + 0.5 * dt * (f1 + f2) + noise
-        x *= np.sqrt(N) / np.linalg.norm(x)
-    e, _ = drift(x)
-    cb[n] = x @ xs / N
-    en[n] = e / N
-    c0[n] = x @ x0 / N
+    cb, en, c0 = _heun_on_sphere(drift, instance.x_star, cbar0, T, dt, n, rng.standard_normal)
     converged = bool(np.all(np.isfinite(cb)) and np.all(np.isfinite(en)))
     return LangevinTrajectory(t=dt * np.arange(n + 1), Cbar=cb, energy=en, C0=c0, n_steps=n, converged=converged)

@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit
 
 from ..._validation import check_int, check_real
-from ._matrix_tensor import SpikedMatrixTensor
+from ._matrix_tensor import SpikedMatrixTensor, _heun_on_sphere
 
 __all__ = ["MatrixTensorReferenceRuns", "matrix_tensor_reference_runs", "simulate_reference_runs"]
 
@@ -136,24 +136,7 @@ def _langevin_dense(U, Y, xs, delta2, deltap, T, dt, n_steps, cbar0, be):
         f = f - (f @ x) / N * x
         return e, f
 
-    z = be.normal(N)
-    z = z - (z @ xs) / N * xs
-    z *= np.sqrt(N) / xp.linalg.norm(z)
-    x = cbar0 * xs + np.sqrt(1.0 - cbar0**2) * z
-    x0 = x.copy()
-    cb, en, c0 = (xp.empty(n_steps + 1) for _ in range(3))
-    amp = np.sqrt(2.0 * T * dt)
-    for i in range(n_steps):
-        e, f1 = drift(x)
-        cb[i], en[i], c0[i] = x @ xs / N, e / N, x @ x0 / N
-        noise = amp * be.normal(N) if T > 0.0 else 0.0
-        y = x + dt * f1 + noise
-        y *= np.sqrt(N) / xp.linalg.norm(y)
-        _, f2 = drift(y)
-        x = x + 0.5 * dt * (f1 + f2) + noise
-        x *= np.sqrt(N) / xp.linalg.norm(x)
-    e, _ = drift(x)
-    cb[n_steps], en[n_steps], c0[n_steps] = x @ xs / N, e / N, x @ x0 / N
+    cb, en, c0 = _heun_on_sphere(drift, xs, cbar0, T, dt, n_steps, be.normal, xp)
     return be.to_numpy(cb), be.to_numpy(en), be.to_numpy(c0)
 
 
