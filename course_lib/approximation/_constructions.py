@@ -69,7 +69,7 @@ def sawtooth(k):
 
     References
     ----------
-    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485, Section 2.
+    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485.
 
     Examples
     --------
@@ -112,7 +112,7 @@ def yarotsky_square(m):
     References
     ----------
     .. [1] D. Yarotsky, "Error bounds for approximations with deep ReLU networks", Neural Networks 94
-       (2017) 103-114, arXiv:1610.01145, Proposition 2.
+       (2017) 103-114, arXiv:1610.01145.
 
     Examples
     --------
@@ -165,7 +165,7 @@ def yarotsky_product(m):
     References
     ----------
     .. [1] D. Yarotsky, "Error bounds for approximations with deep ReLU networks", Neural Networks 94
-       (2017) 103-114, arXiv:1610.01145, Proposition 3.
+       (2017) 103-114, arXiv:1610.01145.
 
     Examples
     --------

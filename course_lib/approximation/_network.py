@@ -262,7 +262,7 @@ def random_relu_net(widths, rng=None, *, bias_std=1.0):
 
     References
     ----------
-    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers", ICCV 2015, arXiv:1502.01852, Eq. (10).
+    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers", ICCV 2015, arXiv:1502.01852.
     .. [2] B. Hanin, D. Rolnick, "Deep ReLU networks have surprisingly few activation patterns",
        NeurIPS 2019, arXiv:1906.00904.
 

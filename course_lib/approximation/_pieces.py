@@ -253,7 +253,7 @@ def linear_pieces(net, a=0.0, b=1.0):
 
     References
     ----------
-    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485, Lemma 2.3.
+    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485.
 
     Examples
     --------
@@ -350,9 +350,9 @@ def piece_bound(widths):
 
     References
     ----------
-    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485, Lemma 2.3.
+    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485.
     .. [2] T. Serra, C. Tjandraatmadja, S. Ramalingam, "Bounding and counting linear regions of deep
-       neural networks", ICML 2018, arXiv:1711.02114, Theorem 1 (for input dimension one).
+       neural networks", ICML 2018, arXiv:1711.02114 (their bounds are exact for input dimension one).
 
     Examples
     --------
@@ -468,8 +468,8 @@ def sawtooth_l1_lower_bound(k, n_pieces):
 
     References
     ----------
-    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485, Theorem 1.1
-       and Lemma 2.1 (this is the same counting argument with its constant made explicit).
+    .. [1] M. Telgarsky, "Benefits of depth in neural networks", COLT 2016, arXiv:1602.04485
+       (this is the same counting argument with its constant made explicit).
 
     Examples
     --------

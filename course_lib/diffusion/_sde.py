@@ -128,7 +128,7 @@ def backward_diffusion(score, x_T, t_grid, scheme="euler", rng=None, save_at=Non
     ----------
     .. [1] B. D. O. Anderson, "Reverse-time diffusion equation models", Stoch. Proc. Appl. 12 (1982) 313-326.
     .. [2] Y. Song et al., "Score-based generative modeling through stochastic differential equations", ICLR 2021,
-       arXiv:2011.13456, Eq. (6).
+       arXiv:2011.13456 (the reverse-time SDE).
 
     Examples
     --------

@@ -82,7 +82,7 @@ def knn_regress(x_train, y_train, x_query, *, k=1, periodic=False, return_distan
     References
     ----------
     .. [1] L. Györfi, M. Kohler, A. Krzyżak, H. Walk, *A Distribution-Free Theory
-       of Nonparametric Regression*, Springer (2002), Ch. 6.
+       of Nonparametric Regression*, Springer (2002).
 
     Examples
     --------

@@ -77,7 +77,7 @@ def ols_expected_estimation_error(p, n, noise_var):
     References
     ----------
     .. [1] T. W. Anderson, *An Introduction to Multivariate Statistical Analysis*,
-       3rd ed., Wiley (2003), Lemma 7.7.1.
+       3rd ed., Wiley (2003).
     """
     p = check_int("p", p, minimum=1)
     n = check_int("n", n, minimum=p + 2)

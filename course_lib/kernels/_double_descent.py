@@ -63,7 +63,7 @@ def ridgeless_risk(gamma, signal=1.0, noise=1.0):
     References
     ----------
     .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, "Surprises in high-dimensional ridgeless least squares
-       interpolation", Ann. Statist. 50 (2022) 949-986, arXiv:1903.08560, Theorem 1 (isotropic features).
+       interpolation", Ann. Statist. 50 (2022) 949-986, arXiv:1903.08560 (isotropic features).
 
     Examples
     --------
@@ -125,7 +125,7 @@ def ridge_risk(gamma, lam, signal=1.0, noise=1.0):
     ----------
     .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, Ann. Statist. 50 (2022) 949-986, arXiv:1903.08560
        (ridge-regularised risk, isotropic case); E. Dobriban and S. Wager, Ann. Statist. 46 (2018) 247-279,
-       arXiv:1507.03003, Theorem 2.1.
+       arXiv:1507.03003.
 
     Examples
     --------
@@ -205,7 +205,7 @@ def optimal_ridge(gamma, signal=1.0, noise=1.0):
     ----------
     .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, Ann. Statist. 50 (2022) 949-986 (optimal ridge
        :math:`\lambda^\star = \sigma^2\gamma/r^2` in their notation, :math:`\sigma^2 = \Delta`); E. Dobriban and
-       S. Wager, Ann. Statist. 46 (2018) 247-279, Theorem 2.1 (optimal :math:`\lambda^\star = \gamma\sigma^2/\alpha^2`).
+       S. Wager, Ann. Statist. 46 (2018) 247-279 (optimal :math:`\lambda^\star = \gamma\sigma^2/\alpha^2`).
 
     Examples
     --------
@@ -321,7 +321,7 @@ def effective_ranks(eigenvalues, k):
     References
     ----------
     .. [1] P. L. Bartlett, P. M. Long, G. Lugosi, A. Tsigler, "Benign overfitting in linear regression", PNAS 117
-       (2020) 30063-30070, Definition 3.
+       (2020) 30063-30070 (effective ranks).
 
     Examples
     --------
@@ -401,7 +401,7 @@ class BenignTerms:
 def benign_bound_terms(eigenvalues, n, b=1.0):
     r"""The quantities that decide whether the minimum-norm interpolant overfits benignly.
 
-    Bartlett, Long, Lugosi, Tsigler (2020), Theorem 4: for :math:`x = \Sigma^{1/2}z` with independent sub-Gaussian
+    Bartlett, Long, Lugosi, Tsigler (2020): for :math:`x = \Sigma^{1/2}z` with independent sub-Gaussian
     coordinates of :math:`z` and sub-Gaussian label noise of variance :math:`\Delta`, there are constants
     :math:`b, c, c_1 > 1` (depending only on the sub-Gaussian norm; universal for Gaussian data) such that, with
     :math:`k^* = \min\{k\ge0 : r_k(\Sigma)\ge bn\}` and :math:`\delta<1` with :math:`\log(1/\delta) < n/c`:
@@ -438,7 +438,7 @@ def benign_bound_terms(eigenvalues, n, b=1.0):
     References
     ----------
     .. [1] P. L. Bartlett, P. M. Long, G. Lugosi, A. Tsigler, "Benign overfitting in linear regression", PNAS 117
-       (2020) 30063-30070, arXiv:1906.11300, Theorem 4.
+       (2020) 30063-30070, arXiv:1906.11300.
 
     Examples
     --------
@@ -483,7 +483,7 @@ def min_norm_interpolation_risk(eigenvalues, n, w_star, *, noise=1.0, n_runs=10,
 
     References
     ----------
-    .. [1] P. L. Bartlett, P. M. Long, G. Lugosi, A. Tsigler, PNAS 117 (2020), Lemma 6 (bias-variance decomposition).
+    .. [1] P. L. Bartlett, P. M. Long, G. Lugosi, A. Tsigler, PNAS 117 (2020) (bias-variance decomposition).
 
     Examples
     --------

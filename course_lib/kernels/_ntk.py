@@ -83,7 +83,7 @@ def arccos_kernel(X, Y, order):
 
     References
     ----------
-    .. [1] Y. Cho and L. K. Saul, "Kernel methods for deep learning", NeurIPS 22 (2009), eqs. (1), (3), (6).
+    .. [1] Y. Cho and L. K. Saul, "Kernel methods for deep learning", NeurIPS 22 (2009).
 
     Examples
     --------
@@ -130,9 +130,8 @@ def relu_ntk(X, Y, *, layers="both"):
     References
     ----------
     .. [1] A. Jacot, F. Gabriel, C. Hongler, "Neural tangent kernel: convergence and generalization in neural
-       networks", NeurIPS 31 (2018), Theorem 1.
-    .. [2] A. Bietti and J. Mairal, "On the inductive bias of neural tangent kernels", NeurIPS 32 (2019), Section 3.1,
-       eq. (6).
+       networks", NeurIPS 31 (2018).
+    .. [2] A. Bietti and J. Mairal, "On the inductive bias of neural tangent kernels", NeurIPS 32 (2019).
 
     Examples
     --------
@@ -268,7 +267,7 @@ def empirical_ntk(params, X, Y, *, layers="both"):
 
     References
     ----------
-    .. [1] A. Jacot, F. Gabriel, C. Hongler, NeurIPS 31 (2018), eq. (2) (definition of the tangent kernel).
+    .. [1] A. Jacot, F. Gabriel, C. Hongler, NeurIPS 31 (2018) (definition of the tangent kernel).
 
     Examples
     --------

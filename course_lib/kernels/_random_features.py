@@ -75,7 +75,7 @@ def activation_coefficients(activation):
     ----------
     .. [1] S. Mei and A. Montanari, "The generalization error of random features regression: precise asymptotics and
        the double descent curve", Comm. Pure Appl. Math. 75 (2022) 667-766, arXiv:1908.05355 (the coefficients
-       :math:`\mu_0, \mu_1, \mu_\star` and :math:`\zeta` of their Theorem 1).
+       :math:`\mu_0, \mu_1, \mu_\star` and :math:`\zeta` of their asymptotic formula).
 
     Examples
     --------
@@ -231,8 +231,8 @@ def random_features_risk(psi1, psi2, lam, activation="relu", *, signal=1.0, nois
 
     References
     ----------
-    .. [1] S. Mei and A. Montanari, Comm. Pure Appl. Math. 75 (2022) 667-766, arXiv:1908.05355, Definition 1
-       (fixed point :math:`\nu_1,\nu_2`, :math:`\chi`, :math:`\mathscr E_0,\mathscr E_1,\mathscr E_2`) and Theorem 1.
+    .. [1] S. Mei and A. Montanari, Comm. Pure Appl. Math. 75 (2022) 667-766, arXiv:1908.05355
+       (fixed point :math:`\nu_1,\nu_2`, :math:`\chi`, :math:`\mathscr E_0,\mathscr E_1,\mathscr E_2` and the limiting test error).
     .. [2] N. El Karoui, "The spectrum of kernel random matrices", Ann. Statist. 38 (2010) 1-50, arXiv:1001.0492
        (linearisation of inner-product kernel matrices, used in the :math:`\psi_1\to\infty` check).
 

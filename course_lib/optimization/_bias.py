@@ -120,7 +120,7 @@ class SVMResult:
 
 
 def _ldp(Z):
-    """Least-distance programming min |w| s.t. Z w >= 1 (Lawson & Hanson 1974, ch. 23); None if infeasible."""
+    """Least-distance programming min |w| s.t. Z w >= 1 (Lawson & Hanson 1974); None if infeasible."""
     n, p = Z.shape
     E = np.vstack([Z.T, np.ones((1, n))])
     f = np.zeros(p + 1)
@@ -169,9 +169,9 @@ def hard_margin_svm(X, y, *, tol=1e-9):
     References
     ----------
     .. [1] C. L. Lawson and R. J. Hanson, *Solving Least Squares Problems*, Prentice-Hall (1974),
-       chapter 23, algorithm LDP.
+       algorithm LDP.
     .. [2] D. Soudry, E. Hoffer, M. S. Nacson, S. Gunasekar and N. Srebro, "The implicit
-       bias of gradient descent on separable data", JMLR 19 (2018) 1-57, Theorem 3.
+       bias of gradient descent on separable data", JMLR 19 (2018) 1-57.
 
     Examples
     --------
@@ -305,7 +305,7 @@ def diagonal_linear_network(X, y, init_scale, lr, n_iter, *, tol=1e-12):
     ----------
     .. [1] B. Woodworth, S. Gunasekar, J. D. Lee, E. Moroshko, P. Savarese, I. Golan,
        D. Soudry and N. Srebro, "Kernel and rich regimes in overparametrized models",
-       COLT 2020, Theorem 1.
+       COLT 2020.
     """
     X, y = _check_xy(X, y)
     init_scale = check_real("init_scale", init_scale, lower=0.0, lower_open=True)

@@ -261,7 +261,7 @@ def sgd(problem, theta0, steps, n_iter, n_runs=1, rng=None, *, record=None):
     References
     ----------
     .. [1] L. Bottou, F. E. Curtis and J. Nocedal, "Optimization methods for
-       large-scale machine learning", SIAM Review 60 (2018) 223-311, Algorithm 4.1.
+       large-scale machine learning", SIAM Review 60 (2018) 223-311.
 
     Examples
     --------

@@ -95,7 +95,7 @@ def mean_field_fixed_point(activation, sigma_w, sigma_b, *, tol=1e-14, max_iter=
     References
     ----------
     .. [1] B. Poole, S. Lahiri, M. Raghu, J. Sohl-Dickstein, S. Ganguli, "Exponential expressivity in deep neural
-       networks through transient chaos", NeurIPS 2016, arXiv:1606.05340, eqs. (3)-(4).
+       networks through transient chaos", NeurIPS 2016, arXiv:1606.05340.
     .. [2] S. S. Schoenholz, J. Gilmer, S. Ganguli, J. Sohl-Dickstein, "Deep information propagation", ICLR 2017,
        arXiv:1611.01232.
 
@@ -250,7 +250,7 @@ def deep_jacobian_spectrum_moments(depth, activation, sigma_w, sigma_b, init="ga
     References
     ----------
     .. [1] J. Pennington, S. S. Schoenholz, S. Ganguli, "The emergence of spectral universality in deep networks",
-       AISTATS 2018, arXiv:1802.09979, Sec. 3.
+       AISTATS 2018, arXiv:1802.09979.
 
     Examples
     --------

@@ -150,7 +150,7 @@ def marchenko_pastur_pdf(x, ratio):
     .. [1] V. A. Marchenko, L. A. Pastur, "Distribution of eigenvalues for some sets of random
        matrices", Math. USSR-Sb. 1 (1967) 457-483.
     .. [2] Z. Bai, J. W. Silverstein, *Spectral Analysis of Large Dimensional Random Matrices*,
-       Springer (2010), Thm. 3.6.
+       Springer (2010).
 
     Examples
     --------
@@ -302,7 +302,7 @@ def fuss_catalan_pdf(x, L):
     ----------
     .. [1] T. Neuschel, "Plancherel-Rotach formulae for average characteristic polynomials of products
        of Ginibre random matrices and the Fuss-Catalan distribution", Random Matrices Theory Appl. 3
-       (2014) 1450003, Theorem 2.
+       (2014) 1450003.
 
     Examples
     --------

@@ -60,7 +60,7 @@ def gaussian_ensemble(n, beta=1, rng=None):
     References
     ----------
     .. [1] G. W. Anderson, A. Guionnet, O. Zeitouni, *An Introduction to Random Matrices*,
-       Cambridge (2010), Sec. 2.5 and 4.1.
+       Cambridge (2010).
 
     Examples
     --------
@@ -125,7 +125,7 @@ def beta_hermite_eigenvalues(n, beta, rng=None):
     References
     ----------
     .. [1] I. Dumitriu, A. Edelman, "Matrix models for beta ensembles", J. Math. Phys. 43 (2002)
-       5830-5847, Theorem 2.12.
+       5830-5847.
 
     Examples
     --------
@@ -173,7 +173,7 @@ def wishart_eigenvalues(d, n, beta=1, rng=None):
 
     References
     ----------
-    .. [1] I. Dumitriu, A. Edelman, "Matrix models for beta ensembles", J. Math. Phys. 43 (2002), Thm. 3.4.
+    .. [1] I. Dumitriu, A. Edelman, "Matrix models for beta ensembles", J. Math. Phys. 43 (2002).
 
     Examples
     --------
@@ -405,7 +405,7 @@ def wishart_edge_scaled(lam, d, n, beta=1):
               \mu_{dn} = (\sqrt{n_\beta} + \sqrt{d})^2,\quad
               \sigma_{dn} = (\sqrt{n_\beta} + \sqrt{d})\Bigl(\tfrac{1}{\sqrt{n_\beta}} + \tfrac{1}{\sqrt d}\Bigr)^{1/3},
 
-    with :math:`n_\beta = n - 1` for :math:`\beta = 1` (Johnstone 2001, Theorem 1.1, whose centring
+    with :math:`n_\beta = n - 1` for :math:`\beta = 1` (Johnstone 2001, whose centring
     makes the error :math:`O(n^{-2/3})`) and :math:`n_\beta = n` for :math:`\beta = 2` (Johansson 2000).
 
     Parameters
@@ -422,7 +422,7 @@ def wishart_edge_scaled(lam, d, n, beta=1):
     References
     ----------
     .. [1] I. M. Johnstone, "On the distribution of the largest eigenvalue in principal components
-       analysis", Ann. Statist. 29 (2001) 295-327, Theorem 1.1.
+       analysis", Ann. Statist. 29 (2001) 295-327.
     .. [2] K. Johansson, "Shape fluctuations and random matrices", Comm. Math. Phys. 209 (2000) 437-476.
     """
     lam = check_array("lam", lam)

@@ -146,7 +146,7 @@ def deep_jacobian_density(x, depth, activation, sigma_w, sigma_b, init="gaussian
 
     For the network of :func:`deep_jacobian_singular_values` at the mean-field fixed point :math:`q^*`, the matrices
     :math:`D_\ell^2 = \operatorname{diag}\phi'(h_\ell)^2` and :math:`W_\ell^\top W_\ell` are asymptotically free, so the
-    S-transform of the law of :math:`JJ^\top` is (Pennington, Schoenholz, Ganguli 2017, eq. (13); 2018, eq. (10))
+    S-transform of the law of :math:`JJ^\top` is (Pennington, Schoenholz, Ganguli 2017; 2018)
 
     .. math:: S_{JJ^\top}(\psi) = S_{D^2}(\psi)^L\, S_{W^\top W}(\psi)^L, \qquad
               S_{W^\top W}(\psi) = \frac{1}{\sigma_w^2(1+\psi)} \ \text{(Gaussian)}, \quad \frac1{\sigma_w^2}\ \text{(orthogonal)}.
@@ -195,9 +195,9 @@ def deep_jacobian_density(x, depth, activation, sigma_w, sigma_b, init="gaussian
     References
     ----------
     .. [1] J. Pennington, S. S. Schoenholz, S. Ganguli, "Resurrecting the sigmoid in deep learning through dynamical
-       isometry: theory and practice", NeurIPS 2017, arXiv:1711.04735, eqs. (9)-(14).
+       isometry: theory and practice", NeurIPS 2017, arXiv:1711.04735.
     .. [2] J. Pennington, S. S. Schoenholz, S. Ganguli, "The emergence of spectral universality in deep networks",
-       AISTATS 2018, arXiv:1802.09979, Sec. 3.
+       AISTATS 2018, arXiv:1802.09979.
 
     Examples
     --------

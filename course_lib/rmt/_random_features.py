@@ -134,7 +134,7 @@ def _roots(coeffs):
 def random_features_stieltjes(z, eta, zeta, phi, psi):
     r"""Stieltjes transform :math:`G(z) = \int \rho(\lambda)\,d\lambda/(z-\lambda)` of the random-feature Gram spectrum.
 
-    Pennington & Worah (2017, Theorem 1): with :math:`\phi = n_0/m`, :math:`\psi = n_0/n_1`,
+    Pennington & Worah (2017): with :math:`\phi = n_0/m`, :math:`\psi = n_0/n_1`,
 
     .. math::
         G(z) = \frac{\psi}{z} P\Bigl(\frac{1}{z\psi}\Bigr) + \frac{1-\psi}{z}, \qquad

@@ -72,7 +72,7 @@ def spiked_wigner_top_eigenvalue(theta):
     .. [1] D. Feral, S. Peche, "The largest eigenvalue of rank one deformation of large Wigner matrices",
        Comm. Math. Phys. 272 (2007) 185-228.
     .. [2] F. Benaych-Georges, R. R. Nadakuditi, "The eigenvalues and eigenvectors of finite, low rank
-       perturbations of large random matrices", Adv. Math. 227 (2011) 494-521, Sec. 3.1.
+       perturbations of large random matrices", Adv. Math. 227 (2011) 494-521.
 
     Examples
     --------
@@ -91,7 +91,7 @@ def spiked_wigner_overlap(theta):
 
     References
     ----------
-    .. [1] F. Benaych-Georges, R. R. Nadakuditi (2011), Adv. Math. 227, Sec. 3.1.
+    .. [1] F. Benaych-Georges, R. R. Nadakuditi (2011), Adv. Math. 227.
 
     Examples
     --------
@@ -140,7 +140,7 @@ def spiked_covariance_overlap(spike, ratio):
     References
     ----------
     .. [1] D. Paul, "Asymptotics of sample eigenstructure for a large dimensional spiked covariance
-       model", Statist. Sinica 17 (2007) 1617-1642, Theorem 4.
+       model", Statist. Sinica 17 (2007) 1617-1642.
 
     Examples
     --------

@@ -4,14 +4,14 @@ All three laws are expressed through one operator, the Hankel-type Airy operator
 
 .. math:: (B_s f)(x) = \\int_0^\\infty \\mathrm{Ai}(x + y + s)\\, f(y)\\, dy \\quad\\text{on } L^2(0, \\infty),
 
-by the identities (Ferrari--Spohn 2005; Sasamoto 2005; Bornemann 2010, eqs. (7.3)-(7.5))
+by the identities (Ferrari--Spohn 2005; Sasamoto 2005; Bornemann 2010)
 
 .. math::
     F_1(s) = \\det(I - B_s), \\qquad F_2(s) = \\det(I - B_s)\\det(I + B_s), \\qquad
     F_4(s) = \\tfrac12\\bigl(\\det(I - B_{\\sqrt2 s}) + \\det(I + B_{\\sqrt2 s})\\bigr).
 
 The determinants are discretised by the Nystroem method with an m-point Gauss--Legendre rule on
-(0, L), which converges exponentially in m (Bornemann 2010, Thm. 6.2).
+(0, L), which converges exponentially in m (Bornemann 2010).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def tracy_widom_cdf(s, beta=2):
     References
     ----------
     .. [1] F. Bornemann, "On the numerical evaluation of distributions in random matrix theory:
-       a review", Markov Process. Related Fields 16 (2010) 803-866, arXiv:0904.1581, eqs. (7.3)-(7.5).
+       a review", Markov Process. Related Fields 16 (2010) 803-866, arXiv:0904.1581.
     .. [2] F. Bornemann, "On the numerical evaluation of Fredholm determinants", Math. Comp. 79
        (2010) 871-915.
     .. [3] C. A. Tracy, H. Widom, "On orthogonal and symplectic matrix ensembles",

@@ -127,7 +127,7 @@ def curie_weiss_mean_field(beta, h=0.0):
 
     References
     ----------
-    .. [1] R. S. Ellis, *Entropy, Large Deviations, and Statistical Mechanics*, Springer (1985), Thm. IV.4.1.
+    .. [1] R. S. Ellis, *Entropy, Large Deviations, and Statistical Mechanics*, Springer (1985), Sec. IV.4.
 
     Examples
     --------

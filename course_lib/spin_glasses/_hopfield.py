@@ -67,7 +67,7 @@ def hopfield_couplings(patterns):
     References
     ----------
     .. [1] J. J. Hopfield, "Neural networks and physical systems with emergent collective computational
-       abilities", PNAS 79 (1982) 2554-2558, eq. (2).
+       abilities", PNAS 79 (1982) 2554-2558.
 
     Examples
     --------
@@ -561,7 +561,7 @@ def ags_solution(alpha, T=0.0, m0=1.0, tol=1e-12, max_iter=200_000):
     References
     ----------
     .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Statistical mechanics of neural networks near saturation",
-       Ann. Phys. 173 (1987) 30-67, eqs. (4.14)-(4.16) and (5.1)-(5.3) for T = 0.
+       Ann. Phys. 173 (1987) 30-67 (the saddle-point equations at T = 0).
     .. [2] D. J. Amit, H. Gutfreund, H. Sompolinsky, Phys. Rev. Lett. 55 (1985) 1530-1533.
 
     Examples
@@ -623,7 +623,7 @@ def hopfield_capacity(T=0.0):
     References
     ----------
     .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, Phys. Rev. Lett. 55 (1985) 1530-1533 (alpha_c = 0.138);
-       Ann. Phys. 173 (1987) 30-67, Section 5.
+       Ann. Phys. 173 (1987) 30-67.
     .. [2] H. Steffan, R. Kuhn, "Replica symmetry breaking in attractor neural network models", Z. Phys. B 95
        (1994) 249-260 (RS 0.137905, one-step RSB 0.138186).
 
@@ -730,7 +730,7 @@ def hopfield_mixture_state(n_mix, T=0.0, tol=1e-13, max_iter=100_000):
     References
     ----------
     .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Spin-glass models of neural networks",
-       Phys. Rev. A 32 (1985) 1007-1018, Sections III-IV (eqs. 3.6, 4.2, Table I).
+       Phys. Rev. A 32 (1985) 1007-1018.
 
     Examples
     --------
@@ -790,7 +790,7 @@ def modern_hopfield_retrieve(patterns, query, beta, n_steps=1):
     :math:`E(\zeta) = -\beta^{-1}\log\sum_\mu e^{\beta\langle\xi^\mu,\zeta\rangle} + \frac12\lVert\zeta\rVert^2`, so
     no step increases :math:`E`. When the query is much closer to one pattern than to all others (the pattern is
     well separated), one step lands exponentially close to that pattern; random patterns can be stored in numbers
-    exponential in N (Ramsauer et al. 2021, Section 2 and its appendix).
+    exponential in N (Ramsauer et al. 2021).
 
     Parameters
     ----------
@@ -807,7 +807,7 @@ def modern_hopfield_retrieve(patterns, query, beta, n_steps=1):
 
     References
     ----------
-    .. [1] H. Ramsauer et al., "Hopfield networks is all you need", ICLR 2021, arXiv:2008.02217, eq. (3).
+    .. [1] H. Ramsauer et al., "Hopfield networks is all you need", ICLR 2021, arXiv:2008.02217.
 
     Examples
     --------

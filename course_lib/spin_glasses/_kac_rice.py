@@ -48,7 +48,7 @@ def pspin_threshold_energy(p):
     References
     ----------
     .. [1] A. Auffinger, G. Ben Arous, J. Cerny, "Random matrices and complexity of spin glasses",
-       Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129, Section 2. ABC write :math:`E_\infty` for the
+       Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129. ABC write :math:`E_\infty` for the
        positive number :math:`2\sqrt{(p-1)/p}` and state their results at energies :math:`-E_\infty`; this book
        writes :math:`E_\infty` for the (negative) energy itself.
     .. [2] L. F. Cugliandolo, J. Kurchan, Phys. Rev. Lett. 71 (1993) 173-176.
@@ -102,8 +102,8 @@ def pspin_complexity(E, p, k=None):
 
     References
     ----------
-    .. [1] A. Auffinger, G. Ben Arous, J. Cerny, Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129,
-       Theorem 2.5 (index k) and Theorem 2.8 (all critical points). ABC's :math:`E_\infty` is positive and their
+    .. [1] A. Auffinger, G. Ben Arous, J. Cerny, Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129
+       (complexity of the critical points of index k and of all critical points). ABC's :math:`E_\infty` is positive and their
        formulas hold at energies :math:`u \le -E_\infty`; here :math:`E_\infty` is the negative energy itself.
 
     Examples
@@ -147,8 +147,8 @@ def pspin_ground_state_energy(p):
 
     References
     ----------
-    .. [1] A. Auffinger, G. Ben Arous, J. Cerny, Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129,
-       Section 2 (:math:`E_0(3) \approx 1.657` in their sign convention).
+    .. [1] A. Auffinger, G. Ben Arous, J. Cerny, Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129
+       (:math:`E_0(3) \approx 1.657` in their sign convention).
     .. [2] E. Subag, "The complexity of spherical p-spin models - a second moment approach", Ann. Probab. 45
        (2017) 3385-3450, arXiv:1504.02251.
 

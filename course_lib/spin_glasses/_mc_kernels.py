@@ -153,7 +153,7 @@ def sk_couplings(n, rng=None):
 
     References
     ----------
-    .. [1] D. Sherrington and S. Kirkpatrick, "Solvable model of a spin-glass", Phys. Rev. Lett. 35, 1792 (1975), eq. (1).
+    .. [1] D. Sherrington and S. Kirkpatrick, "Solvable model of a spin-glass", Phys. Rev. Lett. 35, 1792 (1975).
 
     Examples
     --------
@@ -211,7 +211,7 @@ def metropolis(J, beta, n_sweeps, state=None, rng=None, *, h=0.0, method="metrop
 
     References
     ----------
-    .. [1] N. Metropolis et al., J. Chem. Phys. 21, 1087 (1953), eq. (6).
+    .. [1] N. Metropolis et al., J. Chem. Phys. 21, 1087 (1953).
     .. [2] R. J. Glauber, J. Math. Phys. 4, 294 (1963).
 
     Examples
@@ -342,7 +342,7 @@ def parallel_tempering(J, betas, n_sweeps, rng=None, *, method="metropolis"):
 
     References
     ----------
-    .. [1] K. Hukushima and K. Nemoto, J. Phys. Soc. Jpn. 65, 1604 (1996), eq. (3).
+    .. [1] K. Hukushima and K. Nemoto, J. Phys. Soc. Jpn. 65, 1604 (1996).
 
     Examples
     --------

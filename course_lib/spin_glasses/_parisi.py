@@ -3,7 +3,7 @@
 The Parisi functional for a step function :math:`x(q)` with values
 :math:`0 = M_0 \\le M_1 \\le \\dots \\le M_k \\le M_{k+1} = 1` on the intervals
 :math:`[Q_l, Q_{l+1})`, :math:`0 = Q_0 \\le Q_1 \\le \\dots \\le Q_{k+1} \\le Q_{k+2} = 1`, is
-(Talagrand 2006, eq. (1.11); Panchenko 2013, eq. (3.8), written for :math:`\\xi(q) = \\beta^2 q^2 / 2`)
+(Talagrand 2006; Panchenko 2013; written for :math:`\\xi(q) = \\beta^2 q^2 / 2`)
 
 .. math::
     \\mathcal P = \\log 2 + X_0 - \\frac{\\beta^2}{4}\\sum_{l=0}^{k+1} M_l\\,(Q_{l+1}^2 - Q_l^2),
@@ -339,9 +339,9 @@ def sk_rsb(T, k=1, h=0.0):
     References
     ----------
     .. [1] G. Parisi, "A sequence of approximated solutions to the S-K model for spin glasses",
-       J. Phys. A 13, L115 (1980), eqs. (4)-(7).
-    .. [2] M. Talagrand, "The Parisi formula", Ann. Math. 163, 221 (2006), eq. (1.11).
-    .. [3] A. Crisanti and T. Rizzo, Phys. Rev. E 65, 046137 (2002), Table I.
+       J. Phys. A 13, L115 (1980).
+    .. [2] M. Talagrand, "The Parisi formula", Ann. Math. 163, 221 (2006).
+    .. [3] A. Crisanti and T. Rizzo, Phys. Rev. E 65, 046137 (2002).
 
     Examples
     --------

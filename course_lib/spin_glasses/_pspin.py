@@ -136,7 +136,7 @@ def pspin_instance(n, p, rng=None):
 
     References
     ----------
-    .. [1] A. Auffinger, G. Ben Arous, J. Cerny, Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129, eq. (1.1).
+    .. [1] A. Auffinger, G. Ben Arous, J. Cerny, Comm. Pure Appl. Math. 66 (2013) 165-201, arXiv:1003.1129.
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """Replica-symmetric solution of the Sherrington--Kirkpatrick model and the de Almeida--Thouless line.
 
 For :math:`H = -\\sum_{i<j} J_{ij}S_iS_j - h\\sum_i S_i` with :math:`J_{ij}\\sim\\mathcal N(0, 1/N)`, the replica-symmetric
-free energy per spin is (Sherrington and Kirkpatrick 1975, eq. (11))
+free energy per spin is (Sherrington and Kirkpatrick 1975)
 
 .. math:: -\\beta f_{\\mathrm{RS}} = \\log 2 + \\mathbb E\\log\\cosh\\beta(\\sqrt q z + h) + \\frac{\\beta^2}{4}(1 - q)^2,
    \\qquad q = \\mathbb E\\tanh^2\\beta(\\sqrt q z + h).
@@ -123,8 +123,8 @@ def sk_replica_symmetric(T, h=0.0):
 
     References
     ----------
-    .. [1] D. Sherrington and S. Kirkpatrick, Phys. Rev. Lett. 35, 1792 (1975), eqs. (11)-(14).
-    .. [2] J. R. L. de Almeida and D. J. Thouless, J. Phys. A 11, 983 (1978), eq. (29).
+    .. [1] D. Sherrington and S. Kirkpatrick, Phys. Rev. Lett. 35, 1792 (1975).
+    .. [2] J. R. L. de Almeida and D. J. Thouless, J. Phys. A 11, 983 (1978).
 
     Examples
     --------
@@ -171,7 +171,7 @@ def at_line(h):
 
     References
     ----------
-    .. [1] J. R. L. de Almeida and D. J. Thouless, J. Phys. A 11, 983 (1978), eqs. (29), (31), (32).
+    .. [1] J. R. L. de Almeida and D. J. Thouless, J. Phys. A 11, 983 (1978).
 
     Examples
     --------

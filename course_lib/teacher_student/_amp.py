@@ -83,7 +83,7 @@ def gamp(X, y, prior="gaussian", channel="sign", n_iter=50, damping=0.0, noise=0
     References
     ----------
     .. [1] S. Rangan, "Generalized approximate message passing for estimation with random linear mixing", Proc. IEEE
-       ISIT 2011, 2168 (arXiv:1010.5141), Algorithm 1.
+       ISIT 2011, 2168 (arXiv:1010.5141).
     .. [2] J. Barbier et al., PNAS 116, 5451 (2019), Sec. "Approximate message passing".
 
     Examples

@@ -133,7 +133,7 @@ def committee_channel_update(q, alpha, n_nodes=60):
     ----------
     .. [1] B. Aubin, A. Maillard, J. Barbier, F. Krzakala, N. Macris, L. Zdeborova, "The committee machine:
        computational to statistical gaps in learning a two-layers neural network", NeurIPS 2018, arXiv:1806.05451,
-       state evolution (Sec. 2 and Appendix).
+       state evolution.
 
     Examples
     --------

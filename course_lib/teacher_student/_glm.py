@@ -1,6 +1,6 @@
 r"""Replica formula and state evolution of the Bayes-optimal teacher--student GLM.
 
-Free entropy (Barbier, Krzakala, Macris, Miolane, Zdeborová 2019, Theorem 1, the replica-symmetric formula):
+Free entropy (Barbier, Krzakala, Macris, Miolane, Zdeborová 2019, the replica-symmetric formula):
 
 .. math::  f_{RS}(m, \hat m) = \Psi_{P_x}(\hat m) + \alpha\,\Psi_{P_{out}}(m; \rho) - \tfrac12 m\hat m,
 
@@ -121,7 +121,7 @@ def glm_state_evolution(alpha, prior="gaussian", channel="sign", noise=0.0, init
     References
     ----------
     .. [1] J. Barbier, F. Krzakala, N. Macris, L. Miolane, L. Zdeborová, "Optimal errors and phase transitions in
-       high-dimensional generalized linear models", PNAS 116, 5451 (2019), Theorem 1 (the
+       high-dimensional generalized linear models", PNAS 116, 5451 (2019) (the
        replica-symmetric formula, proved) and the state evolution of GAMP.
     .. [2] S. Rangan, "Generalized approximate message passing for estimation with random linear mixing",
        ISIT 2011 (arXiv:1010.5141), state evolution.

@@ -87,7 +87,7 @@ def cover_count(p, n):
     References
     ----------
     .. [1] T. M. Cover, "Geometrical and statistical properties of systems of linear inequalities with applications
-       in pattern recognition", IEEE Trans. Electron. Comput. EC-14, 326 (1965), Theorem 1.
+       in pattern recognition", IEEE Trans. Electron. Comput. EC-14, 326 (1965) (the function-counting theorem).
 
     Examples
     --------

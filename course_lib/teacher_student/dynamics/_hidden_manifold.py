@@ -83,7 +83,7 @@ def hidden_manifold_data(n, N, d, f="sign", rng=None, *, M=2, F=None, W_latent=N
 
     References
     ----------
-    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044, Eqs. (3)-(4).
+    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044.
 
     Examples
     --------

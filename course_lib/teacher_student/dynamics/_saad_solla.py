@@ -219,7 +219,7 @@ def saad_solla_rhs(Q, R, T, lr):
 
     References
     ----------
-    Saad & Solla (1995), Phys. Rev. E 52, 4225, Eqs. (6)-(7); Biehl & Schwarze (1995), J. Phys. A 28, 643;
+    Saad & Solla (1995), Phys. Rev. E 52, 4225; Biehl & Schwarze (1995), J. Phys. A 28, 643;
     Goldt et al. (2019), NeurIPS, arXiv:1906.08632, equations of motion of the order parameters of Eq. (5),
     with second layers :math:`v = v^* = 1`.
 
