@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg.blas import dsyrk
+from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from .._validation import check_array, check_int, check_real
+
+try:  # the matrix-vector products of Lanczos are small: multi-threaded BLAS only adds overhead (and contention)
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn, but course_lib does not require it
+    def threadpool_limits(*args, **kwargs):
+        return nullcontext()
 
 __all__ = [
     "MLPShape",
@@ -20,6 +30,13 @@ __all__ = [
     "mlp_empirical_fisher",
     "class_mean_gradient_gram",
     "prune_weights",
+    "MLPTopEigen",
+    "mlp_hvp",
+    "mlp_top_eigenvalues",
+    "cross_class_mean_gradients",
+    "subspace_overlap",
+    "obd_saliency",
+    "quadratic_loss_change",
 ]
 
 
@@ -102,17 +119,20 @@ def _check_theta(theta, shape):
     return theta
 
 
-def mlp_init(shape, rng=None):
-    r"""Initial parameters: :math:`W_1 \sim \mathcal N(0, 1/d)`, :math:`W_2\sim\mathcal N(0, 1/h)` entrywise, biases 0.
+def mlp_init(shape, rng=None, *, scale=1.0):
+    r"""Initial parameters: :math:`W_1 \sim \mathcal N(0, s^2/d)`, :math:`W_2\sim\mathcal N(0, s^2/h)` entrywise, biases 0.
+
+    ``scale`` is :math:`s = \sigma_w` (default 1, the LeCun initialisation).
 
     Examples
     --------
     >>> mlp_init(MLPShape(4, 3, 2), rng=0).shape
     (23,)
     """
+    scale = check_real("scale", scale, lower=0.0, lower_open=True)
     rng = np.random.default_rng(rng)
-    w1 = rng.standard_normal((shape.h, shape.d)) / np.sqrt(shape.d)
-    w2 = rng.standard_normal((shape.C, shape.h)) / np.sqrt(shape.h)
+    w1 = scale * rng.standard_normal((shape.h, shape.d)) / np.sqrt(shape.d)
+    w2 = scale * rng.standard_normal((shape.C, shape.h)) / np.sqrt(shape.h)
     return np.concatenate([w1.ravel(), np.zeros(shape.h), w2.ravel(), np.zeros(shape.C)])
 
 
@@ -256,7 +276,7 @@ def mlp_gauss_newton(theta, X, y, shape, *, chunk=256):
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
     n, P = X.shape[0], shape.n_params
-    G = np.zeros((P, P))
+    G = np.zeros((P, P), order="F")
     for s in range(0, n, chunk):
         Xs = X[s:s + chunk]
         J = mlp_logit_jacobian(theta, Xs, shape)
@@ -264,7 +284,8 @@ def mlp_gauss_newton(theta, X, y, shape, *, chunk=256):
         sq = np.sqrt(p)
         K = sq[:, :, None] * J - sq[:, :, None] * np.einsum("nc,ncp->np", p, J)[:, None, :]
         K = K.reshape(-1, P)
-        G += K.T @ K
+        G = dsyrk(1.0, K, beta=1.0, c=G, trans=1, overwrite_c=1)  # upper triangle of G + K^T K, half the flops
+    G = np.triu(G) + np.triu(G, 1).T
     return G / n
 
 
@@ -383,3 +404,353 @@ def prune_weights(theta, scores, fraction, mask):
     out = theta.copy()
     out[idx[np.argsort(scores[idx], kind="stable")[:k]]] = 0.0
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Curvature-vector products, top eigenvalues, class structure, pruning saliencies
+
+
+@dataclass(frozen=True)
+class MLPTopEigen:
+    """Result of :func:`mlp_top_eigenvalues`.
+
+    Attributes
+    ----------
+    eigenvalues : ndarray
+        The ``k`` eigenvalues, in decreasing order.
+    eigenvectors : ndarray
+        ``(P, k)``, orthonormal columns, in the same order.
+    n_matvec : int
+        Number of curvature-vector products used by the Lanczos iteration.
+    converged : bool
+    """
+
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+    n_matvec: int
+    converged: bool
+
+
+_MATRICES = ("hessian", "gauss_newton")
+
+
+def _check_matrix(matrix):
+    if matrix not in _MATRICES:
+        raise ValueError(f"`matrix` must be 'hessian' or 'gauss_newton', got {matrix!r}.")
+    return matrix
+
+
+def _hvp(theta, X, y, shape, v, gauss_newton):
+    """Exact curvature-vector product by forward-mode differentiation of the back-propagated gradient."""
+    n = X.shape[0]
+    w1, b1, w2, _ = shape.unpack(theta)
+    v1, c1, v2, c2 = shape.unpack(v)
+    a = X @ w1.T + b1
+    z = np.tanh(a)
+    f = z @ w2.T + shape.unpack(theta)[3]
+    f = f - f.max(axis=1, keepdims=True)
+    p = np.exp(f)
+    p /= p.sum(axis=1, keepdims=True)
+    dz = 1.0 - z**2
+    z_dot = dz * (X @ v1.T + c1)  # directional derivative of the hidden layer
+    f_dot = z_dot @ w2.T + z @ v2.T + c2  # J_i v
+    r_dot = (p * f_dot - p * np.sum(p * f_dot, axis=1, keepdims=True)) / n  # (diag p - pp^T) J v / n
+    if gauss_newton:  # J^T r_dot with the network frozen at theta
+        delta_dot = (r_dot @ w2) * dz
+        return np.concatenate([(delta_dot.T @ X).ravel(), delta_dot.sum(0), (r_dot.T @ z).ravel(), r_dot.sum(0)])
+    r = p.copy()
+    r[np.arange(n), y] -= 1.0
+    r /= n
+    delta_dot = (r_dot @ w2 + r @ v2) * dz + (r @ w2) * (-2.0 * z * z_dot)
+    return np.concatenate([(delta_dot.T @ X).ravel(), delta_dot.sum(0), (r_dot.T @ z + r.T @ z_dot).ravel(),
+                           r_dot.sum(0)])
+
+
+def mlp_hvp(theta, X, y, shape, v, *, matrix="hessian"):
+    r"""Exact product of the Hessian (or of the Gauss--Newton matrix) with a vector, without forming the matrix.
+
+    .. math:: \nabla^2\hat R_n(\theta)\,v = \frac{d}{d\varepsilon}\nabla\hat R_n(\theta + \varepsilon v)\Big|_{\varepsilon=0},
+              \qquad Gv = \frac1n\sum_i J_i^\top\bigl(\operatorname{diag}p_i - p_ip_i^\top\bigr)J_iv,
+
+    computed by differentiating back-propagation in the direction :math:`v` (Pearlmutter's :math:`\mathcal R`-operator):
+    one forward pass for :math:`J_iv` and one backward pass, :math:`O(nP)` operations instead of the :math:`O(nCP^2)` of
+    :func:`mlp_hessian`.
+
+    Parameters
+    ----------
+    theta : ndarray
+        Parameters, ``(P,)``.
+    X, y : ndarray
+        Inputs ``(n, d)`` and labels in ``0..C-1``.
+    shape : MLPShape
+    v : ndarray
+        Direction, ``(P,)``.
+    matrix : {'hessian', 'gauss_newton'}
+
+    Returns
+    -------
+    ndarray
+        ``(P,)``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match or ``matrix`` is unknown.
+
+    References
+    ----------
+    .. [1] B. A. Pearlmutter, "Fast exact multiplication by the Hessian", Neural Computation 6 (1994), Sec. 3.
+    .. [2] N. N. Schraudolph, "Fast curvature matrix-vector products for second-order gradient descent", Neural
+       Computation 14 (2002), eq. (4).
+
+    Examples
+    --------
+    >>> s = MLPShape(3, 2, 2)
+    >>> rng = np.random.default_rng(0)
+    >>> th, X, y, v = mlp_init(s, rng), rng.standard_normal((6, 3)), np.array([0, 1] * 3), rng.standard_normal(s.n_params)
+    >>> bool(np.allclose(mlp_hvp(th, X, y, s, v), mlp_hessian(th, X, y, s)[0] @ v))
+    True
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    v = check_array("v", v, ndim=1)
+    if v.size != shape.n_params:
+        raise ValueError(f"`v` must have {shape.n_params} entries, got {v.size}.")
+    return _hvp(theta, X, y, shape, v, _check_matrix(matrix) == "gauss_newton")
+
+
+def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, rng=None):
+    r"""The ``k`` largest eigenvalues of the Hessian (or Gauss--Newton matrix) by Lanczos iteration on :func:`mlp_hvp`.
+
+    The sharpness :math:`\lambda_{\max}(\nabla^2\hat R_n)` is the first of them. ARPACK's implicitly restarted Lanczos
+    method (``scipy.sparse.linalg.eigsh``, ``which='LA'``) needs only matrix-vector products. These are small, so BLAS is
+    limited to one thread while it runs (through ``threadpoolctl`` when it is installed).
+
+    Parameters
+    ----------
+    theta, X, y, shape
+        As in :func:`mlp_hvp`.
+    k : int
+        Number of eigenvalues, ``1 <= k < P``.
+    matrix : {'hessian', 'gauss_newton'}
+    tol : float
+        Relative accuracy of the eigenvalues requested from ARPACK.
+    rng : seed or Generator, optional
+        For the starting vector.
+
+    Returns
+    -------
+    MLPTopEigen
+        ``converged`` is False (with a ``RuntimeWarning``) if ARPACK stopped before reaching ``tol``; the eigenpairs that
+        converged are then returned.
+
+    References
+    ----------
+    .. [1] R. B. Lehoucq, D. C. Sorensen, C. Yang, *ARPACK Users' Guide*, SIAM (1998).
+    .. [2] J. Cohen, S. Kaur, Y. Li, J. Z. Kolter, A. Talwalkar, "Gradient descent on neural networks typically occurs
+       at the edge of stability", ICLR 2021, arXiv:2103.00065 (the sharpness tracked with Lanczos).
+
+    Examples
+    --------
+    >>> s = MLPShape(3, 2, 2)
+    >>> rng = np.random.default_rng(0)
+    >>> th, X, y = mlp_init(s, rng), rng.standard_normal((6, 3)), np.array([0, 1] * 3)
+    >>> top = mlp_top_eigenvalues(th, X, y, s, k=2, rng=1)
+    >>> bool(np.allclose(top.eigenvalues, np.linalg.eigvalsh(mlp_hessian(th, X, y, s)[0])[::-1][:2]))
+    True
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    P = shape.n_params
+    k = check_int("k", k, minimum=1, maximum=P - 1)
+    gn = _check_matrix(matrix) == "gauss_newton"
+    tol = check_real("tol", tol, lower=0.0, lower_open=True)
+    rng = np.random.default_rng(rng)
+    count = [0]
+
+    def mv(v):
+        count[0] += 1
+        return _hvp(theta, X, y, shape, np.asarray(v, dtype=np.float64).ravel(), gn)
+
+    op = LinearOperator((P, P), matvec=mv, dtype=np.float64)
+    converged = True
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            vals, vecs = eigsh(op, k=k, which="LA", tol=tol, v0=rng.standard_normal(P), maxiter=20 * P)
+    except ArpackNoConvergence as exc:  # pragma: no cover - ARPACK converges on these small symmetric problems
+        warnings.warn(f"mlp_top_eigenvalues: ARPACK did not converge ({exc}).", RuntimeWarning, stacklevel=2)
+        vals, vecs, converged = exc.eigenvalues, exc.eigenvectors, False
+    order = np.argsort(vals)[::-1]
+    return MLPTopEigen(vals[order], vecs[:, order], count[0], converged)
+
+
+def cross_class_mean_gradients(theta, X, y, shape):
+    r"""Papyan's class/cross-class means of the per-label gradients, the source of the outliers of :math:`G`.
+
+    With :math:`g_{ic'} = J_i^\top(p_i - e_{c'})` (the gradient at example :math:`i` had its label been :math:`c'`),
+    :math:`G = \frac1n\sum_i\sum_{c'}p_{ic'}g_{ic'}g_{ic'}^\top`. Grouping the pairs :math:`(i, c')` by the true class
+    :math:`c = y_i` and the label :math:`c'`, with weights :math:`w_{cc'} = \frac1n\sum_{i:y_i=c}p_{ic'}` and means
+    :math:`\delta_{cc'} = \frac{1}{nw_{cc'}}\sum_{i:y_i=c}p_{ic'}g_{ic'}`,
+
+    .. math:: G = \sum_{c,c'} w_{cc'}\,\delta_{cc'}\delta_{cc'}^\top + \sum_{c,c'} w_{cc'}\,\Sigma_{cc'},
+
+    :math:`\Sigma_{cc'}` the covariance of the :math:`g_{ic'}` of class :math:`c` under the same weights. Because
+    :math:`\sum_{c'}w_{cc'}\delta_{cc'} = \frac1n\sum_{i:y_i=c}J_i^\top(p_i - \sum_{c'}p_{ic'}e_{c'}) = 0` for every
+    :math:`c`, the first sum has rank at most :math:`C(C-1)`. Summing over the true class gives the coarser means
+    :math:`\delta_{c'}` of :func:`class_mean_gradient_gram` (rank :math:`\le C - 1`).
+
+    Parameters
+    ----------
+    theta, X, y, shape
+        As in :func:`mlp_gauss_newton`.
+
+    Returns
+    -------
+    weights : ndarray
+        :math:`w_{cc'}`, ``(C, C)``, summing to 1.
+    means : ndarray
+        :math:`\delta_{cc'}`, ``(C, C, P)`` (zero where a class has no example).
+
+    References
+    ----------
+    .. [1] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
+       Hessians", ICML 2019, arXiv:1901.08244, Sec. 3 (the means :math:`\delta_{c,c'}`).
+    .. [2] V. Papyan, "Traces of class/cross-class structure pervade deep learning spectra", JMLR 21 (2020),
+       arXiv:2008.11865, Sec. 3.
+
+    Examples
+    --------
+    >>> s = MLPShape(3, 2, 2)
+    >>> rng = np.random.default_rng(0)
+    >>> th, X, y = mlp_init(s, rng), rng.standard_normal((6, 3)), np.array([0, 1] * 3)
+    >>> w, m = cross_class_mean_gradients(th, X, y, s)
+    >>> bool(np.allclose(np.einsum("ab,abp->ap", w, m), 0.0))
+    True
+    """
+    theta = _check_theta(theta, shape)
+    X, y = _check_data(X, y, shape)
+    n, C, P = X.shape[0], shape.C, shape.n_params
+    p = _forward(theta, X, shape)[3]
+    J = mlp_logit_jacobian(theta, X, shape)
+    Jp = np.einsum("nc,ncp->np", p, J)
+    onehot = np.zeros((n, C))
+    onehot[np.arange(n), y] = 1.0
+    weights = onehot.T @ p / n  # w_{cc'}
+    # sum_{i in c} p_ic' g_ic' = sum_{i in c} p_ic' (J_i^T p_i - J_i^T e_c')
+    sums = np.einsum("nc,nk,np->ckp", onehot, p, Jp) - np.einsum("nc,nk,nkp->ckp", onehot, p, J)
+    means = np.zeros((C, C, P))
+    pos = weights > 0
+    means[pos] = sums[pos] / (n * weights[pos])[:, None]
+    return weights, means
+
+
+def subspace_overlap(U, V):
+    r"""Fraction of the span of ``U`` that lies in the span of ``V``: :math:`\frac1k\lVert Q_V^\top Q_U\rVert_F^2`.
+
+    :math:`Q_U` (``k`` columns) and :math:`Q_V` are orthonormal bases of the column spans; the value is the mean of the
+    squared cosines of the principal angles between the two subspaces, 1 when :math:`\operatorname{span}U\subseteq
+    \operatorname{span}V`, 0 when they are orthogonal, and about :math:`\dim V/P` for a random ``U`` in :math:`\mathbb R^P`.
+
+    Parameters
+    ----------
+    U : ndarray
+        ``(P, k)``, full column rank.
+    V : ndarray
+        ``(P, m)``; columns that are numerically zero or dependent are dropped (rank by SVD, relative cut-off
+        :math:`10^{-10}`).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] G. H. Golub, C. F. Van Loan, *Matrix Computations*, 4th ed. (2013), Sec. 6.4.3 (principal angles).
+
+    Examples
+    --------
+    >>> e = np.eye(3)
+    >>> round(subspace_overlap(e[:, :1] + e[:, 1:2], e[:, :1]), 12)
+    0.5
+    """
+    U = check_array("U", U, ndim=2)
+    V = check_array("V", V, ndim=2)
+    if U.shape[0] != V.shape[0]:
+        raise ValueError(f"`U` and `V` must have the same number of rows, got {U.shape[0]} and {V.shape[0]}.")
+    qu, su, _ = np.linalg.svd(U, full_matrices=False)
+    if su[-1] <= 1e-10 * su[0]:
+        raise ValueError("`U` must have full column rank.")
+    qv, sv, _ = np.linalg.svd(V, full_matrices=False)
+    qv = qv[:, sv > 1e-10 * sv[0]] if sv[0] > 0 else qv[:, :0]
+    return float(np.sum((qv.T @ qu) ** 2) / U.shape[1])
+
+
+def obd_saliency(theta, hessian_diag):
+    r"""Optimal Brain Damage saliency :math:`s_i = \frac12\,[\nabla^2\hat R_n]_{ii}\,\theta_i^2` of every parameter.
+
+    At a minimum (zero gradient), removing :math:`\theta_i` alone changes the loss by :math:`s_i` up to third order;
+    OBD removes the parameters of smallest saliency, neglecting the off-diagonal terms of the Hessian.
+
+    Parameters
+    ----------
+    theta : ndarray
+        ``(P,)``.
+    hessian_diag : ndarray
+        The diagonal of the Hessian, ``(P,)``.
+
+    Returns
+    -------
+    ndarray
+
+    References
+    ----------
+    .. [1] Y. LeCun, J. S. Denker, S. A. Solla, "Optimal brain damage", NIPS 2 (1990), eq. (6).
+
+    Examples
+    --------
+    >>> obd_saliency(np.array([1.0, -2.0]), np.array([4.0, 1.0])).tolist()
+    [2.0, 2.0]
+    """
+    theta = check_array("theta", theta, ndim=1)
+    hessian_diag = check_array("hessian_diag", hessian_diag, ndim=1)
+    if hessian_diag.shape != theta.shape:
+        raise ValueError(f"`hessian_diag` must have the shape of `theta`, {theta.shape}, got {hessian_diag.shape}.")
+    return 0.5 * hessian_diag * theta**2
+
+
+def quadratic_loss_change(grad, hessian, delta):
+    r"""Second-order Taylor prediction :math:`g^\top\delta + \frac12\delta^\top\nabla^2\hat R_n\,\delta` of a loss change.
+
+    The error is the cubic remainder, :math:`|\hat R_n(\theta+\delta) - \hat R_n(\theta) - q(\delta)|\le\frac16 T\lVert\delta\rVert^3`
+    with :math:`T` a bound on the third derivative along the segment.
+
+    Parameters
+    ----------
+    grad : ndarray
+        Gradient at :math:`\theta`, ``(P,)``.
+    hessian : ndarray
+        Hessian at :math:`\theta`, ``(P, P)``.
+    delta : ndarray
+        Displacement, ``(P,)``; for pruning, :math:`\delta = -\theta\odot\mathbb 1_{\text{pruned}}`.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] B. Hassibi, D. G. Stork, "Second order derivatives for network pruning: optimal brain surgeon", NIPS 5
+       (1993), eq. (1).
+
+    Examples
+    --------
+    >>> quadratic_loss_change(np.array([1.0, 0.0]), np.diag([2.0, 4.0]), np.array([1.0, 1.0]))
+    4.0
+    """
+    grad = check_array("grad", grad, ndim=1)
+    hessian = check_array("hessian", hessian, ndim=2)
+    delta = check_array("delta", delta, ndim=1)
+    P = grad.size
+    if delta.size != P or hessian.shape != (P, P):
+        raise ValueError(f"`hessian` must be ({P}, {P}) and `delta` must have {P} entries to match `grad`.")
+    return float(grad @ delta + 0.5 * delta @ hessian @ delta)
