@@ -8,6 +8,8 @@ HTML build its files are copied to ``_build/html/_static/mathjax/``, and ``mathj
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import pathlib
 import shutil
 
@@ -115,13 +117,18 @@ def _write_root_redirect(app, exception):
 
     sphinx-external-toc writes a bare ``<meta http-equiv="Refresh">`` when ``index.html`` is missing;
     a browser opening that page asks for ``/favicon.ico``, which does not exist (a 404 in the console).
-    This handler runs first and writes the redirect with an icon link, so no request goes unanswered.
+    This handler runs first and writes the redirect with the icon inlined as a ``data:`` URL: the page then makes no
+    request at all (a linked icon was fetched while the redirect navigated away, and Chromium aborted the request).
     """
     if exception is not None or app.builder.format != "html":
         return
     target = app.builder.get_target_uri(app.config.root_doc)
-    favicon = pathlib.Path(app.config.html_favicon or "").name
-    icon = f'<link rel="icon" href="_static/{favicon}">' if favicon else ""
+    icon = ""
+    if app.config.html_favicon:
+        path = pathlib.Path(app.srcdir, app.config.html_favicon)
+        mime = mimetypes.guess_type(path.name)[0] or "image/x-icon"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        icon = f'<link rel="icon" href="data:{mime};base64,{data}">'
     html = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Refresh" content="0; url={target}" />\n{icon}\n'
