@@ -50,6 +50,33 @@ def test_top_eigenvalues_match_dense_diagonalisation(matrix):
     assert_allclose(top.eigenvectors.T @ top.eigenvectors, np.eye(3), atol=1e-10)
 
 
+def test_top_eigenvalues_non_convergence_warns():
+    # one ARPACK restart cannot resolve the top 3 eigenvalues of a 57 x 57 Hessian to 1e-14: the result must say so
+    shape, X, y, theta, _ = _net(1, n=80, h=6)
+    with pytest.warns(RuntimeWarning, match="ARPACK did not converge within maxiter = 1"):
+        top = rmt.mlp_top_eigenvalues(theta, X, y, shape, k=3, tol=1e-14, maxiter=1, rng=0)
+    assert not top.converged and top.eigenvalues.size < 3
+    assert top.eigenvectors.shape == (shape.n_params, top.eigenvalues.size)
+
+
+def test_gauss_newton_chunks_accumulate():
+    # the chunked rank-k updates (dsyrk) must add up to the direct sum (1/n) sum_i sum_c pi_ic g_ic g_ic^T of
+    # eq-gn-fisher, whatever the chunk size (7 does not divide n = 50, so the last chunk is partial)
+    shape, X, y, theta, _ = _net(4)
+    n, C = X.shape[0], shape.C
+    J = rmt.mlp_logit_jacobian(theta, X, shape)
+    W1, b1, W2, b2 = shape.unpack(theta)
+    logits = np.tanh(X @ W1.T + b1) @ W2.T + b2
+    pi = np.exp(logits - logits.max(1, keepdims=True))
+    pi /= pi.sum(1, keepdims=True)
+    G_direct = sum(pi[i, c] * np.outer(J[i].T @ (pi[i] - np.eye(C)[c]), J[i].T @ (pi[i] - np.eye(C)[c]))
+                   for i in range(n) for c in range(C)) / n
+    for chunk in (7, 50, 256):
+        G = rmt.mlp_gauss_newton(theta, X, y, shape, chunk=chunk)
+        assert_allclose(G, G_direct, rtol=0, atol=1e-14)
+        assert_allclose(G, G.T, rtol=0, atol=0)
+
+
 def test_cross_class_means_decompose_gauss_newton():
     shape, X, y, theta, _ = _net(3, n=60)
     n, C, P = X.shape[0], shape.C, shape.n_params
@@ -73,6 +100,31 @@ def test_cross_class_means_decompose_gauss_newton():
     wl = w.sum(axis=0)
     coarse = np.einsum("ab,abp->bp", w, m) / np.sqrt(wl)[:, None]
     assert_allclose(coarse @ coarse.T, rmt.class_mean_gradient_gram(theta, X, y, shape), atol=1e-14)
+
+
+def test_cross_class_means_brute_force():
+    # delta_cc' and the weighted covariances Sigma_cc' from the per-label gradients g_ic' = J_i^T (pi_i - e_c'), one
+    # example at a time; then G = sum w_cc' (delta_cc' delta_cc'^T + Sigma_cc') exactly (prop-papyan of the lecture)
+    shape, X, y, theta, _ = _net(9, n=30)
+    n, C, P = X.shape[0], shape.C, shape.n_params
+    J = rmt.mlp_logit_jacobian(theta, X, shape)
+    W1, b1, W2, b2 = shape.unpack(theta)
+    logits = np.tanh(X @ W1.T + b1) @ W2.T + b2
+    pi = np.exp(logits - logits.max(1, keepdims=True))
+    pi /= pi.sum(1, keepdims=True)
+    w, m = rmt.cross_class_mean_gradients(theta, X, y, shape)
+    G_sum = np.zeros((P, P))
+    for c in range(C):
+        idx = np.flatnonzero(y == c)
+        for k in range(C):
+            g = np.array([J[i].T @ (pi[i] - np.eye(C)[k]) for i in idx])  # (n_c, P)
+            wt = pi[idx, k]
+            assert_allclose(w[c, k], wt.sum() / n, rtol=1e-14)
+            mean = wt @ g / wt.sum()
+            assert_allclose(m[c, k], mean, rtol=0, atol=1e-14)
+            cov = (g - mean).T @ (wt[:, None] * (g - mean)) / wt.sum()
+            G_sum += w[c, k] * (np.outer(mean, mean) + cov)
+    assert_allclose(G_sum, rmt.mlp_gauss_newton(theta, X, y, shape), rtol=0, atol=1e-14)
 
 
 def test_subspace_overlap_closed_forms():
@@ -141,6 +193,12 @@ def test_curvature_bad_input():
         rmt.mlp_top_eigenvalues(theta, X, y, shape, k=P)
     with pytest.raises(ValueError, match="`tol` must be > 0"):
         rmt.mlp_top_eigenvalues(theta, X, y, shape, tol=0.0)
+    with pytest.raises(ValueError, match="`chunk` must be"):
+        rmt.mlp_gauss_newton(theta, X, y, shape, chunk=0)
+    with pytest.raises(ValueError, match="`maxiter` must be"):
+        rmt.mlp_top_eigenvalues(theta, X, y, shape, maxiter=0)
+    with pytest.raises(ValueError, match="`U` and `V` must have at least one column"):
+        rmt.subspace_overlap(np.ones((3, 1)), np.ones((3, 0)))
     with pytest.raises(ValueError, match="`U` and `V` must have the same number of rows"):
         rmt.subspace_overlap(np.ones((3, 1)), np.ones((4, 1)))
     with pytest.raises(ValueError, match="`U` must have full column rank"):

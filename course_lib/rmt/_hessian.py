@@ -266,15 +266,28 @@ def mlp_gauss_newton(theta, X, y, shape, *, chunk=256):
     :math:`K^\top K/n` with :math:`K_i = A_i^\top J_i`, :math:`A_i = \operatorname{diag}\sqrt{p_i} - p_i\sqrt{p_i}^\top`
     (then :math:`A_iA_i^\top = \operatorname{diag}p_i - p_ip_i^\top` since :math:`\sum_c p_{ic} = 1`).
 
+    Parameters
+    ----------
+    theta, X, y, shape
+        As in :func:`mlp_loss_grad`.
+    chunk : int
+        Number of examples whose Jacobians are held in memory at once (``chunk * C * P`` floats).
+
+    Returns
+    -------
+    ndarray
+        :math:`G`, ``(P, P)``, exactly symmetric.
+
     References
     ----------
     .. [1] N. N. Schraudolph, "Fast curvature matrix-vector products for second-order gradient descent", Neural
        Computation 14 (2002).
     .. [2] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
-       Hessians", ICML 2019, arXiv:1901.08244, eq. (3).
+       Hessians", ICML 2019, arXiv:1901.08244.
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
+    chunk = check_int("chunk", chunk, minimum=1)
     n, P = X.shape[0], shape.n_params
     G = np.zeros((P, P), order="F")
     for s in range(0, n, chunk):
@@ -283,14 +296,14 @@ def mlp_gauss_newton(theta, X, y, shape, *, chunk=256):
         p = _forward(theta, Xs, shape)[3]
         sq = np.sqrt(p)
         K = sq[:, :, None] * J - sq[:, :, None] * np.einsum("nc,ncp->np", p, J)[:, None, :]
-        K = K.reshape(-1, P)
-        G = dsyrk(1.0, K, beta=1.0, c=G, trans=1, overwrite_c=1)  # upper triangle of G + K^T K, half the flops
+        # upper triangle of G + K^T K (half the flops of a product); K.T is Fortran-ordered, so BLAS reads it in place
+        G = dsyrk(1.0, K.reshape(-1, P).T, beta=1.0, c=G, trans=0, overwrite_c=1)
     G = np.triu(G) + np.triu(G, 1).T
     return G / n
 
 
 def mlp_hessian(theta, X, y, shape):
-    r"""The exact Hessian of the mean cross-entropy, :math:`H = G + E`.
+    r"""The exact Hessian of the mean cross-entropy, :math:`\nabla^2\hat R_n = G + E`.
 
     :math:`G` is :func:`mlp_gauss_newton` and :math:`E = \frac1n\sum_i\sum_k r_{ik}\nabla^2_\theta f_k(x_i)`, with the residuals
     :math:`r_i = p_i - e_{y_i}`. The logits are linear in :math:`W_2, b_2`, so only two kinds of blocks of :math:`E` are non-zero:
@@ -304,12 +317,12 @@ def mlp_hessian(theta, X, y, shape):
     Returns
     -------
     H, G : ndarray
-        The Hessian and the Gauss--Newton part, ``(P, P)`` each.
+        The Hessian :math:`\nabla^2\hat R_n` and the Gauss--Newton part :math:`G`, ``(P, P)`` each.
 
     References
     ----------
     .. [1] L. Sagun, U. Evci, V. U. Guney, Y. Dauphin, L. Bottou, "Empirical analysis of the Hessian of over-parametrized
-       neural networks", ICLR workshop 2018, arXiv:1706.04454, eq. (2).
+       neural networks", ICLR workshop 2018, arXiv:1706.04454.
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
@@ -367,7 +380,7 @@ def class_mean_gradient_gram(theta, X, y, shape):
     References
     ----------
     .. [1] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
-       Hessians", ICML 2019, arXiv:1901.08244, Sec. 2.
+       Hessians", ICML 2019, arXiv:1901.08244.
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
@@ -386,7 +399,8 @@ def prune_weights(theta, scores, fraction, mask):
     r"""Set to zero the fraction ``fraction`` of the entries selected by ``mask`` with the smallest ``scores``.
 
     Magnitude pruning uses :math:`|\theta_i|`; Optimal Brain Damage (LeCun, Denker, Solla 1990) uses the saliency
-    :math:`\frac12 H_{ii}\theta_i^2`, the second-order increase of the loss at a minimum when :math:`\theta_i` alone is removed.
+    :math:`\frac12 [\nabla^2\hat R_n]_{ii}\theta_i^2`, the second-order increase of the loss at a minimum when
+    :math:`\theta_i` alone is removed.
 
     Examples
     --------
@@ -499,9 +513,11 @@ def mlp_hvp(theta, X, y, shape, v, *, matrix="hessian"):
 
     References
     ----------
-    .. [1] B. A. Pearlmutter, "Fast exact multiplication by the Hessian", Neural Computation 6 (1994), Sec. 3.
+    .. [1] B. A. Pearlmutter, "Fast exact multiplication by the Hessian", Neural Computation 6 (1994) 147--160
+       (the operator :math:`\mathcal R_v\{f(\theta)\} = \partial_r f(\theta + rv)|_{r=0}`, with
+       :math:`\mathcal R_v\{\nabla\hat R_n\} = \nabla^2\hat R_n\,v`).
     .. [2] N. N. Schraudolph, "Fast curvature matrix-vector products for second-order gradient descent", Neural
-       Computation 14 (2002), eq. (4).
+       Computation 14 (2002) (the Gauss--Newton product).
 
     Examples
     --------
@@ -519,7 +535,7 @@ def mlp_hvp(theta, X, y, shape, v, *, matrix="hessian"):
     return _hvp(theta, X, y, shape, v, _check_matrix(matrix) == "gauss_newton")
 
 
-def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, rng=None):
+def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, maxiter=None, rng=None):
     r"""The ``k`` largest eigenvalues of the Hessian (or Gauss--Newton matrix) by Lanczos iteration on :func:`mlp_hvp`.
 
     The sharpness :math:`\lambda_{\max}(\nabla^2\hat R_n)` is the first of them. ARPACK's implicitly restarted Lanczos
@@ -535,14 +551,21 @@ def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, 
     matrix : {'hessian', 'gauss_newton'}
     tol : float
         Relative accuracy of the eigenvalues requested from ARPACK.
+    maxiter : int, optional
+        Maximum number of ARPACK restarts (default ``20 * P``).
     rng : seed or Generator, optional
         For the starting vector.
 
     Returns
     -------
     MLPTopEigen
-        ``converged`` is False (with a ``RuntimeWarning``) if ARPACK stopped before reaching ``tol``; the eigenpairs that
-        converged are then returned.
+        ``converged`` is False, with a ``RuntimeWarning``, if ARPACK stopped before reaching ``tol``; only the eigenpairs
+        that did converge are then returned (possibly fewer than ``k``, possibly none).
+
+    Raises
+    ------
+    ValueError
+        If ``k``, ``tol``, ``maxiter`` or ``matrix`` is out of range, or the shapes do not match.
 
     References
     ----------
@@ -565,6 +588,7 @@ def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, 
     k = check_int("k", k, minimum=1, maximum=P - 1)
     gn = _check_matrix(matrix) == "gauss_newton"
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
+    maxiter = 20 * P if maxiter is None else check_int("maxiter", maxiter, minimum=1)
     rng = np.random.default_rng(rng)
     count = [0]
 
@@ -576,9 +600,11 @@ def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, 
     converged = True
     try:
         with threadpool_limits(limits=1, user_api="blas"):
-            vals, vecs = eigsh(op, k=k, which="LA", tol=tol, v0=rng.standard_normal(P), maxiter=20 * P)
-    except ArpackNoConvergence as exc:  # pragma: no cover - ARPACK converges on these small symmetric problems
-        warnings.warn(f"mlp_top_eigenvalues: ARPACK did not converge ({exc}).", RuntimeWarning, stacklevel=2)
+            vals, vecs = eigsh(op, k=k, which="LA", tol=tol, v0=rng.standard_normal(P), maxiter=maxiter)
+    except ArpackNoConvergence as exc:
+        warnings.warn(f"mlp_top_eigenvalues: ARPACK did not converge within maxiter = {maxiter} restarts "
+                      f"({exc.eigenvalues.size} of {k} eigenpairs converged); increase `maxiter` or `tol`.",
+                      RuntimeWarning, stacklevel=2)
         vals, vecs, converged = exc.eigenvalues, exc.eigenvectors, False
     order = np.argsort(vals)[::-1]
     return MLPTopEigen(vals[order], vecs[:, order], count[0], converged)
@@ -614,9 +640,9 @@ def cross_class_mean_gradients(theta, X, y, shape):
     References
     ----------
     .. [1] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
-       Hessians", ICML 2019, arXiv:1901.08244, Sec. 3 (the means :math:`\delta_{c,c'}`).
+       Hessians", ICML 2019, arXiv:1901.08244.
     .. [2] V. Papyan, "Traces of class/cross-class structure pervade deep learning spectra", JMLR 21 (2020),
-       arXiv:2008.11865, Sec. 3.
+       arXiv:2008.11865.
 
     Examples
     --------
@@ -665,7 +691,8 @@ def subspace_overlap(U, V):
 
     References
     ----------
-    .. [1] G. H. Golub, C. F. Van Loan, *Matrix Computations*, 4th ed. (2013), Sec. 6.4.3 (principal angles).
+    .. [1] G. H. Golub, C. F. Van Loan, *Matrix Computations*, 4th ed., Johns Hopkins University Press (2013)
+       (principal angles between subspaces, computed from an SVD).
 
     Examples
     --------
@@ -677,6 +704,8 @@ def subspace_overlap(U, V):
     V = check_array("V", V, ndim=2)
     if U.shape[0] != V.shape[0]:
         raise ValueError(f"`U` and `V` must have the same number of rows, got {U.shape[0]} and {V.shape[0]}.")
+    if U.shape[1] == 0 or V.shape[1] == 0:
+        raise ValueError(f"`U` and `V` must have at least one column, got shapes {U.shape} and {V.shape}.")
     qu, su, _ = np.linalg.svd(U, full_matrices=False)
     if su[-1] <= 1e-10 * su[0]:
         raise ValueError("`U` must have full column rank.")
@@ -704,7 +733,8 @@ def obd_saliency(theta, hessian_diag):
 
     References
     ----------
-    .. [1] Y. LeCun, J. S. Denker, S. A. Solla, "Optimal brain damage", NIPS 2 (1990), eq. (6).
+    .. [1] Y. LeCun, J. S. Denker, S. A. Solla, "Optimal brain damage", NIPS 2 (1990) (the saliency
+       :math:`s_k = h_{kk}u_k^2/2` of its pruning recipe).
 
     Examples
     --------
@@ -740,7 +770,7 @@ def quadratic_loss_change(grad, hessian, delta):
     References
     ----------
     .. [1] B. Hassibi, D. G. Stork, "Second order derivatives for network pruning: optimal brain surgeon", NIPS 5
-       (1993), eq. (1).
+       (1993).
 
     Examples
     --------
