@@ -291,7 +291,7 @@ def test_merge_save_load_roundtrip(tmp_path):
 
 
 def test_shipped_reference_runs_agree_with_dmft():
-    # the GPU runs shipped with the package (N = 512, 1024, 2048; 64, 32, 24 runs per temperature):
+    # the GPU runs shipped with the package (N = 512, 1024, 2048; 32, 32, 24 runs of gradient flow, 64, 64, 56 of Langevin):
     # their mean overlap must follow the DMFT within 4 standard errors of the mean at every 1/10 of the run,
     # and the spread across runs must shrink with N (fluctuations are O(N^{-1/2}))
     runs = matrix_tensor_reference_runs()

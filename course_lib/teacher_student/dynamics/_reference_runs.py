@@ -15,14 +15,17 @@ The trajectories at ``N = 512, 1024, 2048`` used by the DMFT lecture were produc
 :func:`matrix_tensor_reference_runs` loads them. The calls were (``M=course_lib.teacher_student.dynamics._reference_runs``)::
 
     python -m $M --backend cupy --sizes 512  --runs 32 --seed 20261635 --out a.npz
-    python -m $M --backend cupy --sizes 1024 --runs 16 --seed 20262147 --out b.npz
-    python -m $M --backend cupy --sizes 1024 --runs 16 --seed 777004   --out c.npz
-    python -m $M --backend cupy --sizes 2048 --runs 8  --seed 20263171 --out d.npz
-    python -m $M --backend cupy --sizes 2048 --runs 16 --seed 777001 --temperatures 1 --out e.npz
-    python -m $M --backend cupy --sizes 2048 --runs 16 --seed 777005 --temperatures 0 --out f.npz
-    python -m $M --merge a.npz b.npz c.npz d.npz e.npz f.npz
+    python -m $M --backend cupy --sizes 512  --runs 32 --seed 777008 --temperatures 1 --out b.npz
+    python -m $M --backend cupy --sizes 1024 --runs 16 --seed 20262147 --out c.npz
+    python -m $M --backend cupy --sizes 1024 --runs 16 --seed 777004   --out d.npz
+    python -m $M --backend cupy --sizes 1024 --runs 32 --seed 777007 --temperatures 1 --out e.npz
+    python -m $M --backend cupy --sizes 2048 --runs 8  --seed 20263171 --out f.npz
+    python -m $M --backend cupy --sizes 2048 --runs 16 --seed 777001 --temperatures 1 --out g.npz
+    python -m $M --backend cupy --sizes 2048 --runs 32 --seed 777006 --temperatures 1 --out h.npz
+    python -m $M --backend cupy --sizes 2048 --runs 16 --seed 777005 --temperatures 0 --out i.npz
+    python -m $M --merge a.npz b.npz c.npz d.npz e.npz f.npz g.npz h.npz i.npz
 
-(the whole set takes about five minutes of GPU time). With ``--backend numpy`` the same code runs on a CPU; the tests
+(the whole set takes about ten minutes of GPU time). With ``--backend numpy`` the same code runs on a CPU; the tests
 use it at small N and check it against the packed kernel trajectory by trajectory.
 """
 
@@ -294,7 +297,7 @@ def matrix_tensor_reference_runs(path=None):
 
     They were produced by :func:`simulate_reference_runs` with ``backend='cupy'`` on one GPU (see ``provenance``),
     with the parameters of the DMFT lecture: ``delta2 = 0.5``, ``deltap = 4``, ``cbar0 = 0.2``, ``dt = 0.05``,
-    ``t_max = 6``, gradient flow and Langevin at ``T = 1``.
+    ``t_max = 6``, gradient flow (32, 32, 24 runs) and Langevin at ``T = 1`` (64, 64, 56 runs).
 
     Parameters
     ----------
