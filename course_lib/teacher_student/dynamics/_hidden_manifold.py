@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf
 
-from ..._validation import check_array, check_int
+from ..._validation import check_int
+from ._online_sgd import _given_or_gaussian
 
 __all__ = ["HiddenManifoldData", "hidden_manifold_data"]
 
@@ -98,18 +99,8 @@ def hidden_manifold_data(n, N, d, f="sign", rng=None, *, M=2, F=None, W_latent=N
     if f not in _NONLINEARITIES:
         raise ValueError(f"`f` must be one of {sorted(_NONLINEARITIES)}, got {f!r}.")
     rng = np.random.default_rng(rng)
-    if F is None:
-        F = rng.standard_normal((d, N))
-    else:
-        F = check_array("F", F, ndim=2)
-        if F.shape != (d, N):
-            raise ValueError(f"`F` must have shape (d, N) = {(d, N)}, got {F.shape}.")
-    if W_latent is None:
-        W_latent = rng.standard_normal((M, d))
-    else:
-        W_latent = check_array("W_latent", W_latent, ndim=2)
-        if W_latent.shape != (M, d):
-            raise ValueError(f"`W_latent` must have shape (M, d) = {(M, d)}, got {W_latent.shape}.")
+    F = _given_or_gaussian("F", F, (d, N), "(d, N)", rng)
+    W_latent = _given_or_gaussian("W_latent", W_latent, (M, d), "(M, d)", rng)
     C = rng.standard_normal((n, d))
     X = _NONLINEARITIES[f](C @ F / np.sqrt(d))
     y = erf(C @ W_latent.T / np.sqrt(d) / np.sqrt(2.0)).sum(axis=1)

@@ -19,6 +19,30 @@ from ._saad_solla import _eps_g
 
 __all__ = ["OnlineSGDResult", "online_sgd_committee", "committee_output", "train_committee_on_data"]
 
+
+def _given_or_gaussian(name, value, shape, dims, rng, scale=1.0):
+    """``value`` validated (a float copy, with an error naming ``name`` and the symbolic ``dims`` if its shape is
+    wrong), or, if it is None, ``scale`` times a standard Gaussian array of ``shape`` drawn from ``rng``."""
+    if value is None:
+        return scale * rng.standard_normal(shape)
+    out = check_array(name, value, ndim=len(shape)).copy()
+    if out.shape != tuple(shape):
+        raise ValueError(f"`{name}` must have shape {dims} = {tuple(shape)}, got {out.shape}.")
+    return out
+
+
+def _check_schedule(K, lr, n_steps, n_records, init_scale):
+    """Validate the arguments shared by the online-SGD drivers; ``n_steps`` must be a multiple of ``n_records``."""
+    K = check_int("K", K, minimum=1)
+    lr = check_real("lr", lr, lower=0.0, lower_open=True)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    n_records = check_int("n_records", n_records, minimum=1)
+    init_scale = check_real("init_scale", init_scale, lower=0.0)
+    if n_steps % n_records:
+        raise ValueError(f"`n_steps` ({n_steps}) must be a multiple of `n_records` ({n_records}).")
+    return K, lr, n_steps, n_records, init_scale
+
+
 _SQRT2 = np.sqrt(2.0)
 
 
@@ -149,27 +173,11 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
     [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
     """
     N = check_int("N", N, minimum=1)
-    K = check_int("K", K, minimum=1)
     M = check_int("M", M, minimum=1)
-    lr = check_real("lr", lr, lower=0.0, lower_open=True)
-    n_steps = check_int("n_steps", n_steps, minimum=1)
-    n_records = check_int("n_records", n_records, minimum=1)
-    init_scale = check_real("init_scale", init_scale, lower=0.0)
-    if n_steps % n_records:
-        raise ValueError(f"`n_steps` ({n_steps}) must be a multiple of `n_records` ({n_records}).")
+    K, lr, n_steps, n_records, init_scale = _check_schedule(K, lr, n_steps, n_records, init_scale)
     rng = np.random.default_rng(rng)
-    if W_teacher is None:
-        Wt = rng.standard_normal((M, N))
-    else:
-        Wt = check_array("W_teacher", W_teacher, ndim=2)
-        if Wt.shape != (M, N):
-            raise ValueError(f"`W_teacher` must have shape (M, N) = {(M, N)}, got {Wt.shape}.")
-    if W0 is None:
-        W = init_scale * rng.standard_normal((K, N))
-    else:
-        W = check_array("W0", W0, ndim=2).copy()
-        if W.shape != (K, N):
-            raise ValueError(f"`W0` must have shape (K, N) = {(K, N)}, got {W.shape}.")
+    Wt = _given_or_gaussian("W_teacher", W_teacher, (M, N), "(M, N)", rng)
+    W = _given_or_gaussian("W0", W0, (K, N), "(K, N)", rng, scale=init_scale)
     T = Wt @ Wt.T / N
     per = n_steps // n_records
     chunk = max(1, min(per, 2_000_000 // N))
@@ -248,13 +256,7 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
     """
     if not callable(sample):
         raise TypeError(f"`sample` must be callable, got {type(sample).__name__}.")
-    K = check_int("K", K, minimum=1)
-    lr = check_real("lr", lr, lower=0.0, lower_open=True)
-    n_steps = check_int("n_steps", n_steps, minimum=1)
-    n_records = check_int("n_records", n_records, minimum=1)
-    init_scale = check_real("init_scale", init_scale, lower=0.0)
-    if n_steps % n_records:
-        raise ValueError(f"`n_steps` ({n_steps}) must be a multiple of `n_records` ({n_records}).")
+    K, lr, n_steps, n_records, init_scale = _check_schedule(K, lr, n_steps, n_records, init_scale)
     if eval_X is None or eval_y is None:
         raise ValueError("`eval_X` and `eval_y` are required.")
     eval_X = check_array("eval_X", eval_X, ndim=2)
@@ -263,12 +265,7 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
         raise ValueError("`eval_y` must have one entry per row of `eval_X`.")
     N = eval_X.shape[1]
     rng = np.random.default_rng(rng)
-    if W0 is None:
-        W = init_scale * rng.standard_normal((K, N))
-    else:
-        W = check_array("W0", W0, ndim=2).copy()
-        if W.shape != (K, N):
-            raise ValueError(f"`W0` must have shape (K, N) = {(K, N)}, got {W.shape}.")
+    W = _given_or_gaussian("W0", W0, (K, N), "(K, N)", rng, scale=init_scale)
     per = n_steps // n_records
     chunk = max(1, min(per, 2_000_000 // N))
     err = np.empty(n_records + 1)
