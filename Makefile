@@ -15,18 +15,21 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean
+.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean release test-reader
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# jupyterlab_rise pulls in jupyterlab-mathjax3, a JupyterLab 3 extension; JupyterLab 4 has MathJax 3 built in
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null 2>&1
 	@touch $(STAMP)
 
-env: $(STAMP)  ## create .venv and install requirements.txt (done by every other target)
+env: $(STAMP)  ## create .venv: requirements-dev.txt (includes the reader's requirements.txt) and course_lib (editable)
 
 book: site slides student  ## build the website (with slides and student homework) into _build/html
 	@echo
@@ -52,7 +55,7 @@ slides: site $(VENDOR)/.stamp  ## the lectures as reveal.js decks in _build/html
 	$(BIN)/python -m course_lib.slides lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache --bib book/references.bib
 
 test-lib: $(STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser --ignore=tests/reader
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider --doctest-modules course_lib
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
@@ -63,7 +66,10 @@ test-book: book  ## the warning-free book build, as a test
 test-browser: book  ## open every page of the built site in headless Chromium (screenshots in _build/screenshots)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
-test: test-lib test-notebooks test-book test-browser  ## the whole suite: library, notebooks, book build, browser
+test-reader: notebooks  ## run reader notebooks in a fresh venv (requirements.txt + the built wheel, installed by their first cell)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/reader
+
+test: test-lib test-notebooks test-book test-reader test-browser  ## the whole suite: library, notebooks, book build, reader notebooks, browser
 	@echo "make test: all checks passed."
 
 student: $(STAMP)  ## write the student edition of the homework into _build/student (and into the website)
@@ -71,6 +77,18 @@ student: $(STAMP)  ## write the student edition of the homework into _build/stud
 	@# the website offers the student edition for download, also behind its .ipynb download button
 	@if [ -d _build/html ]; then mkdir -p _build/html/student _build/html/_sources/homework \
 	  && cp _build/student/*.ipynb _build/html/student/ && cp _build/student/*.ipynb _build/html/_sources/homework/; fi
+
+RELEASE := _build/release
+
+release: $(STAMP)  ## make release VERSION=x.y.z: set the version, date the CHANGELOG, launch buttons at tag vX.Y.Z, write the notebooks branch
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z (see README, Versions and releases)"; exit 1; }
+	$(BIN)/python book/_ext/release.py bump $(VERSION)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(MAKE) notebooks
+	$(BIN)/python book/_ext/release.py notebooks-branch _build/notebooks $(RELEASE)/notebooks-branch
+	rm -rf $(RELEASE)/dist && $(BIN)/python -m build --no-isolation --outdir $(RELEASE)/dist .
+	@echo
+	@echo "Release v$(VERSION) prepared: commit, tag v$(VERSION), publish $(RELEASE)/notebooks-branch as the notebooks branch (README)."
 
 serve: book  ## serve the built website on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html 8000

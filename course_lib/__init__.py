@@ -18,6 +18,6 @@ One subpackage per part of the course:
 Notebooks import only the public names re-exported by each subpackage.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]
