@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 from scipy import optimize
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 from ._network import ReLUNet
 from ._pieces import _check_interval
 
@@ -189,7 +189,7 @@ def shallow_fit(f, n_units, a=0.0, b=1.0, *, knots0=None, n_grid=4097, n_starts=
     max_nfev = check_int("max_nfev", max_nfev, minimum=1)
     if not callable(f):
         raise TypeError(f"`f` must be a callable, got {type(f).__name__}.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     x = np.linspace(a, b, n_grid)
     y = check_array("f(x)", f(x), ndim=1)
     if y.shape != x.shape:
@@ -293,7 +293,7 @@ def random_feature_fit(x, y, width, rng=None, *, ridge=1e-10):
         raise ValueError(f"`y` must have one entry per row of `x` ({x.shape[0]}), got {y.shape[0]}.")
     width = check_int("width", width, minimum=1)
     ridge = check_real("ridge", ridge, lower=0.0)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     n, d = x.shape
     w = rng.standard_normal((width, d))
     w /= np.linalg.norm(w, axis=1, keepdims=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = ["ReLUNet", "random_relu_net", "restrict_to_line", "activation_patterns"]
 
@@ -70,6 +70,11 @@ class ReLUNet:
     def __init__(self, weights, biases):
         if isinstance(weights, np.ndarray) or isinstance(biases, np.ndarray):
             raise TypeError("`weights` and `biases` must be lists of arrays (one per layer), not a single array.")
+        for name, seq in (("weights", weights), ("biases", biases)):
+            if not isinstance(seq, (list, tuple)):
+                raise TypeError(
+                    f"`{name}` must be a list or tuple of arrays (one per layer), got {type(seq).__name__}."
+                )
         weights, biases = list(weights), list(biases)
         if len(weights) == 0:
             raise ValueError("`weights` must contain at least one matrix (one affine layer).")
@@ -274,7 +279,7 @@ def random_relu_net(widths, rng=None, *, bias_std=1.0):
     """
     widths = _widths_argument(widths)
     bias_std = check_real("bias_std", bias_std, lower=0.0)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     weights, biases = [], []
     for n_in, n_out in zip(widths[:-1], widths[1:]):
         weights.append(rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in)))

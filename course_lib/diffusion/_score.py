@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "ou_noise_variance",
@@ -48,7 +48,7 @@ def forward_diffusion(x0, t, rng=None):
     """
     x0 = check_array("x0", x0, ndim=(1, 2))
     t = check_real("t", t, lower=0.0)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     return np.exp(-t) * x0 + np.sqrt(-np.expm1(-2.0 * t)) * rng.standard_normal(x0.shape)
 
 
@@ -199,6 +199,14 @@ def empirical_score(x, t, data):
     True
     """
     t = check_real("t", t, lower=0.0, lower_open=True)
+    data = check_array("data", data, ndim=2, min_len=1)
+    if data.shape[1] == 0:
+        raise ValueError(f"`data` must have at least one column (coordinate), got shape {data.shape}.")
+    x_arr = check_array("x", x, ndim=(1, 2))
+    if x_arr.shape[-1] != data.shape[1]:
+        raise ValueError(
+            f"`x` must have {data.shape[1]} coordinates (the number of columns of `data`), got shape {x_arr.shape}."
+        )
     return gaussian_mixture_score(x, t, data, cov=0.0)
 
 
@@ -220,7 +228,7 @@ def gaussian_mixture_sample(n, means, cov=1.0, weights=None, t=0.0, rng=None):
     n = check_int("n", n, minimum=1)
     t = check_real("t", t, lower=0.0)
     means, cov, w = _check_mixture(means, cov, weights)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     k, d = means.shape
     labels = rng.choice(k, size=n, p=w)
     e, s2 = np.exp(-t), -np.expm1(-2.0 * t)

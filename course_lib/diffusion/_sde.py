@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_int
+from .._validation import check_array, check_int, check_rng
 
 __all__ = ["BackwardResult", "CloningResult", "backward_diffusion", "cloning_experiment"]
 
@@ -139,13 +139,15 @@ def backward_diffusion(score, x_T, t_grid, scheme="euler", rng=None, save_at=Non
     if not callable(score):
         raise TypeError(f"`score` must be callable as score(x, t), got {type(score).__name__}.")
     x = check_array("x_T", x_T, ndim=2)
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"`x_T` must hold at least one trajectory and one coordinate, got shape {x.shape}.")
     t_grid = _check_grid(t_grid)
     scheme = _check_scheme(scheme)
     idx = []
     if save_at is not None:
         idx = [check_int("save_at", int(i) if isinstance(i, np.integer) else i, minimum=0, maximum=t_grid.size - 1)
                for i in np.atleast_1d(save_at).tolist()]
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     x, saved = _run(score, x.copy(), t_grid, 0, scheme, rng, sorted(set(idx)))
     return BackwardResult(x=x, t_saved=t_grid[sorted(set(idx))], saved=saved, n_steps=t_grid.size - 1)
 
@@ -189,6 +191,8 @@ def cloning_experiment(score, x_T, t_grid, clone_idx, classify, scheme="euler", 
     if not callable(classify):
         raise TypeError(f"`classify` must be callable as classify(x), got {type(classify).__name__}.")
     x = check_array("x_T", x_T, ndim=2)
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"`x_T` must hold at least one trajectory and one coordinate, got shape {x.shape}.")
     t_grid = _check_grid(t_grid)
     scheme = _check_scheme(scheme)
     idx = np.atleast_1d(np.asarray(clone_idx))
@@ -198,7 +202,7 @@ def cloning_experiment(score, x_T, t_grid, clone_idx, classify, scheme="euler", 
     if np.any(idx < 1) or np.any(idx > t_grid.size - 2):
         raise ValueError(f"`clone_idx` must lie in [1, {t_grid.size - 2}] (strictly inside the grid), got {idx.tolist()}.")
     idx = np.unique(idx)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     end, saved = _run(score, x.copy(), t_grid, 0, scheme, rng, idx.tolist())
     lab_main = np.asarray(classify(end))
     if lab_main.shape != (x.shape[0],):

@@ -32,6 +32,13 @@ class PowerLawFit:
         Exponent :math:`\omega` of the fitted finite-size correction, if any.
     correction_coef : float
         Its coefficient :math:`b` (0 without correction).
+
+    Examples
+    --------
+    >>> from course_lib.erm import fit_power_law
+    >>> fit = fit_power_law([10, 100, 1000], [1.0, 0.1, 0.01])
+    >>> type(fit).__name__, round(fit.exponent, 12)
+    ('PowerLawFit', -1.0)
     """
 
     exponent: float

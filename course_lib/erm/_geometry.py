@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import integrate, special
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "ball_volume",
@@ -45,7 +45,7 @@ def sample_unit_cube(n, d, *, rng=None):
     """
     n = check_int("n", n, minimum=1)
     d = check_int("d", d, minimum=1)
-    return np.random.default_rng(rng).random((n, d))
+    return check_rng(rng).random((n, d))
 
 
 def ball_volume(d, radius=1.0):
@@ -160,6 +160,13 @@ def relative_contrast(points, queries):
     Returns
     -------
     ndarray of shape (m,)
+
+    Examples
+    --------
+    >>> from course_lib.erm import relative_contrast, sample_unit_cube
+    >>> rc = relative_contrast(sample_unit_cube(1000, 2, rng=0), sample_unit_cube(5, 2, rng=1))
+    >>> rc.shape, bool(np.all(rc > 1))
+    ((5,), True)
     """
     points = check_array("points", points, ndim=2, min_len=2)
     queries = check_array("queries", queries, ndim=2, min_len=1)
@@ -207,6 +214,12 @@ def relative_contrast_asymptotic(n_points, d):
     Returns
     -------
     float or ndarray
+
+    Examples
+    --------
+    >>> from course_lib.erm import relative_contrast_asymptotic
+    >>> round(relative_contrast_asymptotic(1000, 1000), 4)  # distances concentrate in high dimension
+    0.1123
     """
     n_points = check_int("n_points", n_points, minimum=2)
     d_arr = check_array("d", d, ndim=(0, 1))

@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit, prange
 from scipy import integrate, special
 
-from .._validation import check_array, check_bool, check_int
+from .._validation import check_array, check_bool, check_int, check_real
 from ._geometry import ball_volume
 
 __all__ = [
@@ -190,6 +190,7 @@ def torus_nn_distance_moment(n, d, power=2, *, tol=1e-12):
     n = check_int("n", n, minimum=1)
     d = check_int("d", d, minimum=1)
     power = check_int("power", power, minimum=1)
+    tol = check_real("tol", tol, lower=0.0, lower_open=True, upper=1.0)
     nv = n * ball_volume(d)
     value = nv ** (-power / d) * (power / d) * _torus_integral(n, d, lambda r: 1.0, power / d - 1.0)
     _check_torus_regime(n, d, (np.sqrt(d) / 2.0) ** power, value, tol)
@@ -210,6 +211,12 @@ def torus_sine_target(x):
     Returns
     -------
     ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> from course_lib.erm import torus_sine_target
+    >>> torus_sine_target(np.array([[0.25], [0.75]])).round(12).tolist()
+    [1.0, -1.0]
     """
     x = check_array("x", x, ndim=2)
     return np.sin(2.0 * np.pi * x).sum(axis=1) / np.sqrt(x.shape[1])
@@ -246,6 +253,12 @@ def torus_sine_nn_risk(n, d, *, tol=1e-12):
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> from course_lib.erm import torus_sine_nn_risk
+    >>> float(f"{torus_sine_nn_risk(1000, 1):.4e}")
+    9.84e-06
     """
     n = check_int("n", n, minimum=1)
     d = check_int("d", d, minimum=1)

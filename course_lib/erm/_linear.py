@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "gaussian_linear_data",
@@ -37,11 +37,18 @@ def gaussian_linear_data(n, w_star, *, noise_var=0.0, rng=None):
     -------
     X : ndarray of shape (n, D)
     y : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> from course_lib.erm import gaussian_linear_data
+    >>> X, y = gaussian_linear_data(5, [1.0, -1.0], noise_var=0.1, rng=0)
+    >>> X.shape, y.shape
+    ((5, 2), (5,))
     """
     n = check_int("n", n, minimum=1)
     w_star = check_array("w_star", w_star, ndim=1, min_len=1)
     noise_var = check_real("noise_var", noise_var, lower=0.0)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     X = rng.standard_normal((n, w_star.size))
     y = X @ w_star + np.sqrt(noise_var) * rng.standard_normal(n)
     return X, y
@@ -78,6 +85,12 @@ def ols_expected_estimation_error(p, n, noise_var):
     ----------
     .. [1] T. W. Anderson, *An Introduction to Multivariate Statistical Analysis*,
        3rd ed., Wiley (2003).
+
+    Examples
+    --------
+    >>> from course_lib.erm import ols_expected_estimation_error
+    >>> round(ols_expected_estimation_error(10, 100, 1.0), 6)  # 10 / (100 - 10 - 1)
+    0.11236
     """
     p = check_int("p", p, minimum=1)
     n = check_int("n", n, minimum=p + 2)
@@ -95,6 +108,13 @@ class GDResult:
         Iterates, ``w[0] = 0``.
     step : float
         Step size used.
+
+    Examples
+    --------
+    >>> from course_lib.erm import least_squares_gd
+    >>> res = least_squares_gd(np.eye(2), [1.0, 2.0], n_steps=3)
+    >>> type(res).__name__, res.w.shape
+    ('GDResult', (4, 2))
     """
 
     w: np.ndarray
@@ -125,6 +145,13 @@ def least_squares_gd(X, y, *, n_steps, step=None):
     Returns
     -------
     GDResult
+
+    Examples
+    --------
+    >>> from course_lib.erm import least_squares_gd
+    >>> res = least_squares_gd(np.eye(2), [1.0, 2.0], n_steps=50)  # S = I/2: the default step is 2
+    >>> res.w.shape, res.step, res.w[-1].round(6).tolist()
+    ((51, 2), 2.0, [1.0, 2.0])
     """
     X = check_array("X", X, ndim=2, min_len=1)
     y = check_array("y", y, ndim=1)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import MAX_ABS, check_array, check_int, check_real, check_rng
 
 __all__ = [
     "RiskSimulation",
@@ -27,8 +27,8 @@ __all__ = [
 ]
 
 
-def _gamma_array(gamma):
-    g = check_array("gamma", gamma, ndim=(0, 1))
+def _gamma_array(gamma, max_abs=MAX_ABS):
+    g = check_array("gamma", gamma, ndim=(0, 1), max_abs=max_abs)
     if np.any(g <= 0):
         raise ValueError(f"`gamma` must be > 0 (gamma = p/n), got {gamma!r}.")
     return g
@@ -81,15 +81,42 @@ def ridgeless_risk(gamma, signal=1.0, noise=1.0):
 
 
 def _mp_stieltjes(g, lam):
-    """Stieltjes transform of the Marchenko-Pastur law (ratio g, variance 1) and its derivative at -lam, lam > 0.
+    """Stieltjes transform m of the Marchenko-Pastur law (ratio g, variance 1) at -lam, lam > 0.
 
-    Stable form of the positive root of g lam m^2 + (1 - g + lam) m - 1 = 0 (no cancellation for either sign of b).
+    Stable form of the positive root of g lam m^2 + (1 - g + lam) m - 1 = 0 (no cancellation for either sign of
+    b = 1 + lam - g, no overflow for huge g or lam): with D = sqrt(b^2 + 4 g lam), m = 2/(b + D) for b >= 0 and
+    m = ((D - b)/g)/(2 lam) for b < 0.
     """
-    b = 1.0 + lam - g
-    disc = np.sqrt(b * b + 4.0 * g * lam)
-    m = np.where(b >= 0, 2.0 / (b + disc), (disc - b) / (2.0 * g * lam))
-    dm = (g * m * m + m) / (2.0 * g * lam * m + b)
-    return m, dm
+    b = (1.0 - g) + lam  # 1 - g is exact near g = 1 (Sterbenz), where the risk is ill-conditioned
+    disc = np.hypot(b, 2.0 * np.sqrt(g) * np.sqrt(lam))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(b >= 0, 2.0 / (b + disc), ((disc - b) / g) / (2.0 * lam))
+
+
+def _ridge_parts(g, lam):
+    """The bias lam^2 m' and the variance factor g (m - lam m') of :func:`ridge_risk`, without cancellation.
+
+    With b = 1 + lam - g, c = 1 - g - lam, D = sqrt(b^2 + 4 g lam) and S = D - b = 2 g lam m (computed as
+    4 g lam/(D + b) when b >= 0): implicit differentiation of the quadratic gives m' = m (g m + 1)/D (its
+    denominator 2 g lam m + b equals D, so it is never formed as a difference), hence
+
+        lam^2 m' = lam m (S/2 + lam)/D,
+        g (m - lam m') = g m h/(2D),  h = D + c = 4 lam/(D - c)  (second form when c < 0),
+
+    and for b < 0 the factor lam cancels: g m h/(2D) = S/(D (D - c)). Every step is a sum, product or
+    quotient of positive numbers; the direct formula loses every digit at g = 1e10, lam = 1e-9.
+    """
+    b = (1.0 - g) + lam  # 1 - g is exact near g = 1 (Sterbenz), where the risk is ill-conditioned
+    c = (1.0 - g) - lam
+    disc = np.hypot(b, 2.0 * np.sqrt(g) * np.sqrt(lam))
+    neg = b < 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        s = np.where(neg, disc - b, 4.0 * (g / (disc + b)) * lam)
+        lm = np.where(neg, s / (2.0 * g), 2.0 * lam / (b + disc))
+        bias = lm * ((s / 2.0 + lam) / disc)
+        h = np.where(c >= 0, disc + c, 4.0 * lam / (disc - c))
+        variance = np.where(neg, (s / disc) / (disc - c), (g / disc) * (h / (b + disc)))
+    return bias, variance
 
 
 def ridge_risk(gamma, lam, signal=1.0, noise=1.0):
@@ -132,12 +159,12 @@ def ridge_risk(gamma, lam, signal=1.0, noise=1.0):
     >>> round(ridge_risk(0.5, 1e-9), 6)
     1.0
     """
-    g = _gamma_array(gamma)
-    lam = check_real("lam", lam, lower=0.0, lower_open=True)
+    g = _gamma_array(gamma, max_abs=None)  # stable for every finite gamma and lam (see _ridge_parts)
+    lam = check_real("lam", lam, lower=0.0, lower_open=True, max_abs=None)
     signal = check_real("signal", signal, lower=0.0)
     noise = check_real("noise", noise, lower=0.0)
-    m, dm = _mp_stieltjes(g, lam)
-    out = signal * lam**2 * dm + noise * g * (m - lam * dm)
+    bias, variance = _ridge_parts(g, lam)
+    out = signal * bias + noise * variance
     return _out(out, gamma)
 
 
@@ -217,7 +244,7 @@ def optimal_ridge(gamma, signal=1.0, noise=1.0):
     signal = check_real("signal", signal, lower=0.0, lower_open=True)
     noise = check_real("noise", noise, lower=0.0, lower_open=True)
     lam = noise * g / signal
-    m, _ = _mp_stieltjes(g, lam)
+    m = _mp_stieltjes(g, lam)
     return _out(lam, gamma), _out(noise * g * m, gamma)
 
 
@@ -271,7 +298,7 @@ def ridge_regression_simulation(n, p, lam, *, signal=1.0, noise=1.0, n_runs=20, 
     signal = check_real("signal", signal, lower=0.0)
     noise = check_real("noise", noise, lower=0.0)
     n_runs = check_int("n_runs", n_runs, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     risks = np.empty(n_runs)
     for k in range(n_runs):
         X = rng.standard_normal((n, p))
@@ -501,7 +528,7 @@ def min_norm_interpolation_risk(eigenvalues, n, w_star, *, noise=1.0, n_runs=10,
         raise ValueError(f"`w_star` must have {p} entries (one per eigenvalue), got {w_star.size}.")
     noise = check_real("noise", noise, lower=0.0)
     n_runs = check_int("n_runs", n_runs, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     sq = np.sqrt(lam)
     bias = np.empty(n_runs)
     var = np.empty(n_runs)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_bool, check_int, check_real
+from .._validation import check_array, check_bool, check_int, check_real, check_rng
 
 __all__ = [
     "TwoLayerNetwork",
@@ -231,7 +231,7 @@ def two_layer_network(width, d, *, scaling="ntk", init_scale=1.0, symmetric=Fals
     symmetric = check_bool("symmetric", symmetric)
     if symmetric and width % 2:
         raise ValueError(f"`width` must be even when `symmetric=True`, got {width}.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     if symmetric:
         half = width // 2
         W = rng.standard_normal((half, d)) * init_scale

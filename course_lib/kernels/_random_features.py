@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_rng
 
 __all__ = [
     "ActivationCoefficients",
@@ -325,7 +325,7 @@ def random_features_regression(n, N, d, lam, activation="relu", *, signal=1.0, n
     noise = check_real("noise", noise, lower=0.0)
     n_test = check_int("n_test", n_test, minimum=1)
     n_runs = check_int("n_runs", n_runs, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     act = _ACTIVATIONS[activation]
     errs = np.empty(n_runs)
     train = np.empty(n_runs)

@@ -85,6 +85,12 @@ def min_l1_interpolant(X, y):
     ------
     ValueError
         If no interpolant exists.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import min_l1_interpolant
+    >>> min_l1_interpolant([[1.0, 2.0, 0.5]], [1.0]).round(12).tolist()  # all weight on the largest coefficient
+    [0.0, 0.5, 0.0]
     """
     X, y = _check_xy(X, y)
     p = X.shape[1]
@@ -110,6 +116,13 @@ class SVMResult:
         Lagrange multipliers :math:`\\alpha_i \\ge 0` with :math:`w = \\sum_i \\alpha_i y_i x_i`.
     support : ndarray of int
         Indices of the support vectors (:math:`\\alpha_i > 0`).
+
+    Examples
+    --------
+    >>> from course_lib.optimization import hard_margin_svm
+    >>> res = hard_margin_svm([[1.0, 0.0], [-1.0, 0.0]], [1, -1])
+    >>> type(res).__name__, res.direction.tolist(), round(res.margin, 12)
+    ('SVMResult', [1.0, 0.0], 1.0)
     """
 
     w: np.ndarray
@@ -264,6 +277,13 @@ class DLNResult:
         Steps taken.
     converged : bool
         Whether the loss fell below the tolerance.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import diagonal_linear_network
+    >>> res = diagonal_linear_network([[1.0, 2.0, 0.5]], [1.0], 0.1, 0.05, 5000)
+    >>> type(res).__name__, res.beta.shape
+    ('DLNResult', (3,))
     """
 
     beta: np.ndarray
@@ -306,6 +326,13 @@ def diagonal_linear_network(X, y, init_scale, lr, n_iter, *, tol=1e-12):
     .. [1] B. Woodworth, S. Gunasekar, J. D. Lee, E. Moroshko, P. Savarese, I. Golan,
        D. Soudry and N. Srebro, "Kernel and rich regimes in overparametrized models",
        COLT 2020.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import diagonal_linear_network
+    >>> res = diagonal_linear_network([[1.0, 2.0, 0.5]], [1.0], 0.1, 0.05, 5000)
+    >>> res.converged, bool(abs(res.beta @ [1.0, 2.0, 0.5] - 1.0) < 1e-5)
+    (True, True)
     """
     X, y = _check_xy(X, y)
     init_scale = check_real("init_scale", init_scale, lower=0.0, lower_open=True)
@@ -347,6 +374,12 @@ def diagonal_net_interpolant(X, y, init_scale):
     ------
     ValueError
         If Newton's method does not converge.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import diagonal_net_interpolant
+    >>> diagonal_net_interpolant([[1.0, 2.0, 0.5]], [1.0], 1e-3).round(3).tolist()  # small scale: near the l1 one
+    [0.001, 0.5, 0.0]
     """
     X, y = _check_xy(X, y)
     a2 = 2.0 * check_real("init_scale", init_scale, lower=0.0, lower_open=True) ** 2

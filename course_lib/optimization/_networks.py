@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "LinearNetworkPath",
@@ -31,6 +31,13 @@ class LinearNetworkPath:
         Mode strengths :math:`u_\\alpha^\\top W_2W_1 v_\\alpha` for the singular triplets
         :math:`(s_\\alpha, u_\\alpha, v_\\alpha)` of the target, in decreasing order of :math:`s_\\alpha`.
     singular_values : ndarray, shape (r,)
+
+    Examples
+    --------
+    >>> from course_lib.optimization import linear_network_gd
+    >>> path = linear_network_gd(np.diag([2.0, 1.0]), 2, 1e-3, 0.05, 10, rng=0)
+    >>> type(path).__name__, path.modes.shape, path.singular_values.tolist()
+    ('LinearNetworkPath', (1, 11, 2), [2.0, 1.0])
     """
 
     loss: np.ndarray
@@ -76,6 +83,13 @@ def linear_network_gd(target, hidden, init_scale, lr, n_iter, n_runs=1, rng=None
     .. [1] K. Kawaguchi, "Deep learning without poor local minima", NeurIPS 2016.
     .. [2] A. M. Saxe, J. L. McClelland and S. Ganguli, "Exact solutions to the nonlinear
        dynamics of learning in deep linear neural networks", ICLR 2014.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import linear_network_gd
+    >>> path = linear_network_gd(np.diag([2.0, 1.0]), 2, 1e-3, 0.05, 400, rng=0)
+    >>> path.loss.shape, bool(path.loss[0, -1] < 1e-20)  # learned mode by mode, the stronger one first
+    ((1, 401), True)
     """
     A = check_array("target", target, ndim=2, min_len=1)
     hidden = check_int("hidden", hidden, minimum=1)
@@ -83,7 +97,7 @@ def linear_network_gd(target, hidden, init_scale, lr, n_iter, n_runs=1, rng=None
     lr = check_real("lr", lr, lower=0.0, lower_open=True)
     n_iter = check_int("n_iter", n_iter, minimum=1)
     n_runs = check_int("n_runs", n_runs, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     m, d = A.shape
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     W1 = init_scale * rng.standard_normal((n_runs, hidden, d))
@@ -240,6 +254,12 @@ def committee_population_risk(W, V):
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> from course_lib.optimization import committee_population_risk
+    >>> float(abs(committee_population_risk(np.eye(2), np.eye(2))) < 1e-12)  # the student equals the teacher
+    1.0
     """
     W = check_array("W", W, ndim=2, min_len=1)
     V = check_array("V", V, ndim=2, min_len=1)
@@ -262,6 +282,13 @@ class CommitteeResult:
         Steps taken by each run (it stops once the loss is below ``tol``).
     converged : ndarray of bool, shape (n_runs,)
         ``loss < tol``: the run found a global minimum to that accuracy.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import committee_gd
+    >>> res = committee_gd(np.eye(2), 2, 0.05, 10, rng=0)
+    >>> type(res).__name__, res.n_iter.tolist()
+    ('CommitteeResult', [10])
     """
 
     loss: np.ndarray
@@ -306,6 +333,13 @@ def committee_gd(V, width, lr, n_iter, n_runs=1, rng=None, *, tol=1e-6):
     ----------
     .. [1] I. Safran and O. Shamir, "Spurious local minima are common in two-layer ReLU
        neural networks", ICML 2018.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import committee_gd
+    >>> res = committee_gd(np.eye(2), 4, 0.05, 2000, n_runs=2, rng=0, tol=1e-3)
+    >>> type(res).__name__, res.loss.shape, bool(np.all(res.converged))
+    ('CommitteeResult', (2,), True)
     """
     V = check_array("V", V, ndim=2, min_len=1)
     width = check_int("width", width, minimum=1)
@@ -315,7 +349,7 @@ def committee_gd(V, width, lr, n_iter, n_runs=1, rng=None, *, tol=1e-6):
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     if np.any(np.linalg.norm(V, axis=1) == 0):
         raise ValueError("`V` must have non-zero rows.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     d = V.shape[1]
     W0 = rng.standard_normal((n_runs, width, d)) / np.sqrt(d)
     loss = np.empty(n_runs)

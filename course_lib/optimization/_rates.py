@@ -43,6 +43,12 @@ def convergence_exponent(n, errors, *, confidence=0.95, correction=None):
     """
     n = check_array("n", n, ndim=1, min_len=2)
     errors = check_array("errors", errors, ndim=(1, 2))
+    if np.any(n <= 0):
+        raise ValueError(f"`n` must be positive (it is fitted in log-log coordinates), got min {n.min():g}.")
+    if np.any(errors <= 0):
+        raise ValueError(
+            f"`errors` must be positive (they are fitted in log-log coordinates), got min {errors.min():g}."
+        )
     if errors.shape[-1] != n.size:
         raise ValueError(f"`errors` must have {n.size} entries along its last axis (one per `n`), got shape {errors.shape}.")
     if errors.ndim == 1:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 from scipy import linalg
 
-from .._validation import check_array, check_int, check_real
+from .._validation import DivergenceWarning, check_array, check_int, check_real, check_rng
 from ._problems import LeastSquares, Logistic
 
 __all__ = [
@@ -212,6 +213,13 @@ class SGDResult:
         Polyak--Ruppert averages :math:`\\bar\\theta_t = \\frac1t\\sum_{s=1}^t \\theta_s` (``theta0`` at t = 0).
     steps : ndarray, shape (n_iter,)
         The step sizes used.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import LeastSquares, sgd
+    >>> res = sgd(LeastSquares([[1.0], [1.0]], [0.0, 2.0]), [0.0], 0.1, 100, n_runs=2, rng=0)
+    >>> type(res).__name__, res.theta.shape, res.average.shape
+    ('SGDResult', (2, 1, 1), (2, 1, 1))
     """
 
     times: np.ndarray
@@ -258,6 +266,11 @@ def sgd(problem, theta0, steps, n_iter, n_runs=1, rng=None, *, record=None):
     -------
     SGDResult
 
+    Raises
+    ------
+    FloatingPointError
+        If an iterate becomes non-finite (the step size is too large).
+
     References
     ----------
     .. [1] L. Bottou, F. E. Curtis and J. Nocedal, "Optimization methods for
@@ -284,12 +297,16 @@ def sgd(problem, theta0, steps, n_iter, n_runs=1, rng=None, *, record=None):
         if np.any(etas <= 0):
             raise ValueError("`steps` must be positive step sizes.")
     rec = _check_record(record, n_iter)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     seeds = rng.integers(0, np.iinfo(np.uint64).max, size=n_runs, dtype=np.uint64, endpoint=True)
     out_theta = np.empty((n_runs, rec.size, problem.p))
     out_avg = np.empty_like(out_theta)
     _sgd_kernel(problem.kind, problem.X, problem.y, problem.ridge, theta0, etas, seeds, rec,
                 _GOLDEN, _MIX1, _MIX2, out_theta, out_avg)
+    if not (np.all(np.isfinite(out_theta)) and np.all(np.isfinite(out_avg))):
+        raise FloatingPointError(
+            f"SGD diverged (a non-finite iterate): reduce the step size `steps` (largest step {float(etas.max()):g})."
+        )
     return SGDResult(times=rec, theta=out_theta, average=out_avg, steps=etas)
 
 
@@ -305,6 +322,13 @@ class GDPath:
     risk : ndarray, shape (k,)
         Empirical risk at the recorded times.
     lr : float
+
+    Examples
+    --------
+    >>> from course_lib.optimization import LeastSquares, gradient_descent
+    >>> path = gradient_descent(LeastSquares([[1.0], [1.0]], [0.0, 2.0]), [0.0], 0.5, 5)
+    >>> type(path).__name__, path.times.tolist(), path.theta[-1].tolist()
+    ('GDPath', [0, 1, 2, 3, 4, 5], [0.96875])
     """
 
     times: np.ndarray
@@ -321,7 +345,8 @@ def gradient_descent(problem, theta0, lr, n_iter, *, record=None):
     problem : LeastSquares or Logistic
     theta0 : array_like, shape (p,)
     lr : float
-        Constant step :math:`\eta > 0` (no stability check: divergence is the user's experiment).
+        Constant step :math:`\eta > 0`. Divergence may be the user's experiment: it is not an
+        error, but a ``RuntimeWarning`` naming ``lr`` is issued when an iterate becomes non-finite.
     n_iter : int
         Number of steps, >= 0.
     record : array_like of int, optional
@@ -345,6 +370,14 @@ def gradient_descent(problem, theta0, lr, n_iter, *, record=None):
     out_theta = np.empty((rec.size, problem.p))
     out_risk = np.empty(rec.size)
     _gd_kernel(problem.kind, problem.X, problem.y, problem.ridge, theta0, lr, n_iter, rec, out_theta, out_risk)
+    if not (np.all(np.isfinite(out_theta)) and np.all(np.isfinite(out_risk))):
+        warnings.warn(
+            f"gradient descent diverged (non-finite iterates from the recorded time "
+            f"{int(rec[np.argmax(~np.isfinite(out_risk) | ~np.isfinite(out_theta).all(axis=1))])}): "
+            f"the step size `lr` = {lr:g} is too large for this problem; reduce `lr`.",
+            DivergenceWarning,
+            stacklevel=2,
+        )
     return GDPath(times=rec, theta=out_theta, risk=out_risk, lr=lr)
 
 
@@ -393,6 +426,14 @@ def least_squares_sgd_moments(problem, theta0, steps, n_iter):
         :math:`m_k` for k = 0..n_iter.
     second : ndarray, shape (n_iter + 1, p, p)
         :math:`\mathcal{M}_k`.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import LeastSquares, least_squares_sgd_moments
+    >>> pb = LeastSquares([[1.0], [1.0]], [0.0, 2.0])
+    >>> mean, cov = least_squares_sgd_moments(pb, [0.0], 0.1, 100)
+    >>> mean.shape, cov.shape, round(float(cov[-1, 0, 0]), 4)  # -> the stationary 0.1/(2 - 0.1)
+    ((101, 1), (101, 1, 1), 0.0526)
     """
     if not isinstance(problem, LeastSquares):
         raise TypeError(f"`problem` must be a LeastSquares instance, got {type(problem).__name__}.")
@@ -449,6 +490,13 @@ def least_squares_sgd_stationary(problem, lr):
     ------
     ValueError
         If the step is too large for the second moment to stay bounded.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import LeastSquares, least_squares_sgd_stationary
+    >>> pb = LeastSquares([[1.0], [1.0]], [0.0, 2.0])
+    >>> least_squares_sgd_stationary(pb, 0.1).round(6).tolist()  # eta sigma^2/(2 - eta) with sigma^2 = 1
+    [[0.052632]]
     """
     if not isinstance(problem, LeastSquares):
         raise TypeError(f"`problem` must be a LeastSquares instance, got {type(problem).__name__}.")
@@ -501,6 +549,13 @@ def sgd_limit_covariance(problem, c):
        Ann. Math. Statist. 39 (1968) 1327-1332.
     .. [2] B. T. Polyak and A. B. Juditsky, "Acceleration of stochastic approximation
        by averaging", SIAM J. Control Optim. 30 (1992) 838-855.
+
+    Examples
+    --------
+    >>> from course_lib.optimization import LeastSquares, sgd_limit_covariance
+    >>> pb = LeastSquares([[1.0], [1.0]], [0.0, 2.0])
+    >>> sgd_limit_covariance(pb, 1.0).round(12).tolist()
+    [[1.0]]
     """
     problem = _check_problem(problem)
     c = check_real("c", c, lower=0.0, lower_open=True)

@@ -7,8 +7,12 @@ from collections import namedtuple
 import numpy as np
 from scipy import optimize
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 from ._densities import fuss_catalan_pdf
+
+#: Bound on the weight and bias scales: the order-one values of the lectures are far below it, and above it the
+#: length map q -> sigma_w^2 E phi(sqrt(q) z)^2 + sigma_b^2 overflows within a few layers.
+SIGMA_MAX = 1e3
 
 __all__ = [
     "MeanFieldFixedPoint",
@@ -77,9 +81,9 @@ def mean_field_fixed_point(activation, sigma_w, sigma_b, *, tol=1e-14, max_iter=
     ----------
     activation : {'linear', 'tanh', 'relu'}
     sigma_w : float
-        > 0.
+        In (0, 1e3] (``SIGMA_MAX``).
     sigma_b : float
-        >= 0.
+        In [0, 1e3].
     tol : float
         Stop when successive iterates differ by less than ``tol * max(1, q)``.
     max_iter : int
@@ -106,8 +110,9 @@ def mean_field_fixed_point(activation, sigma_w, sigma_b, *, tol=1e-14, max_iter=
     (1.0, True)
     """
     activation = _check_activation(activation)
-    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True)
-    sigma_b = check_real("sigma_b", sigma_b, lower=0.0)
+    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True, upper=SIGMA_MAX)
+    sigma_b = check_real("sigma_b", sigma_b, lower=0.0, upper=SIGMA_MAX)
+    tol = check_real("tol", tol, lower=0.0, lower_open=True, upper=1.0)
     max_iter = check_int("max_iter", max_iter, minimum=1)
     q = 1.0
     converged = False
@@ -137,7 +142,7 @@ def critical_sigma_w(activation, sigma_b):
     1.0
     """
     activation = _check_activation(activation)
-    sigma_b = check_real("sigma_b", sigma_b, lower=0.0)
+    sigma_b = check_real("sigma_b", sigma_b, lower=0.0, upper=SIGMA_MAX)
     if activation != "tanh":
         if sigma_b != 0.0:
             raise ValueError(f"for `activation`={activation!r} the critical line has `sigma_b` = 0, got {sigma_b}.")
@@ -170,6 +175,7 @@ def deep_jacobian_singular_values(widths, activation, sigma_w, sigma_b, init="ga
         :math:`[N_0, N_1, \dots, N_L]`, each >= 1, at least two entries.
     activation : {'linear', 'tanh', 'relu'}
     sigma_w, sigma_b : float
+        Weight and bias scales, in (0, 1e3] and [0, 1e3].
     init : {'gaussian', 'orthogonal'}
     rng : seed or numpy.random.Generator, optional
     q0 : float, optional
@@ -196,8 +202,8 @@ def deep_jacobian_singular_values(widths, activation, sigma_w, sigma_b, init="ga
     if np.any(widths < 1):
         raise ValueError(f"`widths` must contain integers >= 1, got {widths.tolist()}.")
     activation = _check_activation(activation)
-    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True)
-    sigma_b = check_real("sigma_b", sigma_b, lower=0.0)
+    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True, upper=SIGMA_MAX)
+    sigma_b = check_real("sigma_b", sigma_b, lower=0.0, upper=SIGMA_MAX)
     if init not in ("gaussian", "orthogonal"):
         raise ValueError(f"`init` must be 'gaussian' or 'orthogonal', got {init!r}.")
     if init == "orthogonal" and np.any(widths != widths[0]):
@@ -206,7 +212,7 @@ def deep_jacobian_singular_values(widths, activation, sigma_w, sigma_b, init="ga
         fp = mean_field_fixed_point(activation, sigma_w, sigma_b)
         q0 = fp.q_star if fp.converged else 1.0
     q0 = check_real("q0", q0, lower=0.0, lower_open=True)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     x = _phi(np.sqrt(q0) * rng.standard_normal(widths[0]), activation)
     jac = np.eye(widths[0])
     for n_in, n_out in zip(widths[:-1], widths[1:]):
@@ -263,7 +269,8 @@ def deep_jacobian_spectrum_moments(depth, activation, sigma_w, sigma_b, init="ga
         raise ValueError(f"`init` must be 'gaussian' or 'orthogonal', got {init!r}.")
     fp = mean_field_fixed_point(activation, sigma_w, sigma_b)
     if not fp.converged:
-        raise ValueError("the length map has no finite fixed point for these parameters (chaotic linear/ReLU network).")
+        raise ValueError("the length map has no finite fixed point for these parameters (chaotic linear/ReLU network): "
+                         "decrease `sigma_w` or `sigma_b`.")
     mean = fp.chi**depth
     norm_var = depth * (fp.m2 / fp.m1**2 - 1.0 + (1.0 if init == "gaussian" else 0.0))
     return float(mean), float(norm_var * mean**2)
@@ -282,7 +289,7 @@ def deep_linear_jacobian_pdf(x, depth, sigma_w=1.0):
     """
     x = check_array("x", x)
     depth = check_int("depth", depth, minimum=1)
-    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True)
+    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True, upper=SIGMA_MAX)
     scale = sigma_w ** (2 * depth)
     out = np.asarray(fuss_catalan_pdf(x / scale, depth)) / scale
     return float(out) if out.ndim == 0 else out

@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit, prange
 from scipy.linalg import eigvalsh_tridiagonal
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "beta_hermite_tridiagonal",
@@ -70,7 +70,7 @@ def gaussian_ensemble(n, beta=1, rng=None):
     """
     n = check_int("n", n, minimum=1)
     beta = _check_dyson(beta)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     if beta == 1:
         a = rng.standard_normal((n, n))
         return (a + a.T) / np.sqrt(2.0 * n)
@@ -135,7 +135,7 @@ def beta_hermite_eigenvalues(n, beta, rng=None):
     """
     n = check_int("n", n, minimum=1)
     beta = check_real("beta", beta, lower=0.0, lower_open=True)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     diag, off = _hermite_tridiagonal(n, beta, rng)
     if n == 1:
         return diag.copy()
@@ -184,7 +184,7 @@ def wishart_eigenvalues(d, n, beta=1, rng=None):
     d = check_int("d", d, minimum=1)
     n = check_int("n", n, minimum=1)
     beta = check_real("beta", beta, lower=0.0, lower_open=True)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     m, big = min(d, n), max(d, n)
     diag_b = np.sqrt(rng.chisquare(beta * np.arange(big, big - m, -1.0)) / beta)
     sub_b = np.sqrt(rng.chisquare(beta * np.arange(m - 1, 0, -1.0)) / beta) if m > 1 else np.empty(0)
@@ -258,7 +258,7 @@ def beta_hermite_tridiagonal(n, beta, rng=None):
     """
     n = check_int("n", n, minimum=1)
     beta = check_real("beta", beta, lower=0.0, lower_open=True)
-    return _hermite_tridiagonal(n, beta, np.random.default_rng(rng))
+    return _hermite_tridiagonal(n, beta, check_rng(rng))
 
 
 def tridiagonal_largest_eigenvalue(diag, off):
@@ -338,7 +338,7 @@ def largest_eigenvalue_samples(n, beta, size, rng=None, *, cutoff=10.0):
     size = check_int("size", size, minimum=1)
     if cutoff is not None:
         cutoff = check_real("cutoff", cutoff, lower=1.0)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     k = _edge_block(n, beta, cutoff)
     scale = np.sqrt(beta * n / 2.0)
     dof = beta * np.arange(n - 1, n - k, -1.0)  # chi_{beta(n-1)}, ..., chi_{beta(n-k+1)}

@@ -8,7 +8,7 @@ import numpy as np
 from scipy import optimize, special
 
 from .._validation import check_array, check_int, check_real
-from ._deep import _check_activation, mean_field_fixed_point
+from ._deep import SIGMA_MAX, _check_activation, mean_field_fixed_point
 from ._densities import fuss_catalan_pdf, marchenko_pastur_cdf  # noqa: F401 (doctests)
 
 __all__ = [
@@ -122,8 +122,8 @@ def _log_map(u, depth, init, law, scale):
 def _setup(depth, activation, sigma_w, sigma_b, init, n_quad):
     depth = check_int("depth", depth, minimum=1)
     activation = _check_activation(activation)
-    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True)
-    sigma_b = check_real("sigma_b", sigma_b, lower=0.0)
+    sigma_w = check_real("sigma_w", sigma_w, lower=0.0, lower_open=True, upper=SIGMA_MAX)
+    sigma_b = check_real("sigma_b", sigma_b, lower=0.0, upper=SIGMA_MAX)
     if init not in ("gaussian", "orthogonal"):
         raise ValueError(f"`init` must be 'gaussian' or 'orthogonal', got {init!r}.")
     n_quad = check_int("n_quad", n_quad, minimum=8, maximum=300)
@@ -132,7 +132,8 @@ def _setup(depth, activation, sigma_w, sigma_b, init, n_quad):
     else:
         fp = mean_field_fixed_point(activation, sigma_w, sigma_b)
         if not fp.converged:
-            raise ValueError("the length map has no finite fixed point for these parameters (chaotic ReLU network).")
+            raise ValueError("the length map has no finite fixed point for these parameters (chaotic ReLU network): "
+                             "decrease `sigma_w` or `sigma_b`.")
         q_star = fp.q_star
     if activation == "linear" and init == "orthogonal":
         raise ValueError("a linear network with orthogonal weights has all squared singular values equal to "
@@ -209,6 +210,7 @@ def deep_jacobian_density(x, depth, activation, sigma_w, sigma_b, init="gaussian
     if np.any(x <= 0):
         raise ValueError("`x` must contain points > 0.")
     rel_eps = check_real("rel_eps", rel_eps, lower=0.0, lower_open=True, upper=0.1)
+    tol = check_real("tol", tol, lower=0.0, lower_open=True, upper=1.0)
     max_iter = check_int("max_iter", max_iter, minimum=1)
     n_cont = check_int("n_cont", n_cont, minimum=2)
     depth, activation, sigma_w, init, law = _setup(depth, activation, sigma_w, sigma_b, init, n_quad)

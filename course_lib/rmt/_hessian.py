@@ -10,7 +10,7 @@ import numpy as np
 from scipy.linalg.blas import dsyrk
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 try:  # the matrix-vector products of Lanczos are small: multi-threaded BLAS only adds overhead (and contention)
     from threadpoolctl import threadpool_limits
@@ -50,6 +50,10 @@ class MLPShape:
     d: int
     h: int
     C: int
+
+    def __post_init__(self):
+        for name in ("d", "h", "C"):
+            object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=1))
 
     @property
     def n_params(self):
@@ -100,7 +104,16 @@ class MLPTraining:
     converged: bool
 
 
+def _check_shape(shape):
+    if not isinstance(shape, MLPShape):
+        raise TypeError(
+            f"`shape` must be an MLPShape(d, h, C), got {shape!r} of type {type(shape).__name__}."
+        )
+    return shape
+
+
 def _check_data(X, y, shape):
+    _check_shape(shape)
     X = check_array("X", X, ndim=2)
     y = check_array("y", y, ndim=1, dtype=np.int64)
     if X.shape[0] != y.shape[0]:
@@ -113,6 +126,7 @@ def _check_data(X, y, shape):
 
 
 def _check_theta(theta, shape):
+    _check_shape(shape)
     theta = check_array("theta", theta, ndim=1)
     if theta.size != shape.n_params:
         raise ValueError(f"`theta` must have {shape.n_params} entries, got {theta.size}.")
@@ -129,8 +143,9 @@ def mlp_init(shape, rng=None, *, scale=1.0):
     >>> mlp_init(MLPShape(4, 3, 2), rng=0).shape
     (23,)
     """
+    shape = _check_shape(shape)
     scale = check_real("scale", scale, lower=0.0, lower_open=True)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     w1 = scale * rng.standard_normal((shape.h, shape.d)) / np.sqrt(shape.d)
     w2 = scale * rng.standard_normal((shape.C, shape.h)) / np.sqrt(shape.h)
     return np.concatenate([w1.ravel(), np.zeros(shape.h), w2.ravel(), np.zeros(shape.C)])
@@ -410,7 +425,9 @@ def prune_weights(theta, scores, fraction, mask):
     theta = check_array("theta", theta, ndim=1)
     scores = check_array("scores", scores, ndim=1)
     fraction = check_real("fraction", fraction, lower=0.0, upper=1.0)
-    mask = np.asarray(mask, dtype=bool)
+    mask = np.asarray(mask)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"`mask` must be a boolean array (True for the prunable entries), got dtype {mask.dtype}.")
     if scores.shape != theta.shape or mask.shape != theta.shape:
         raise ValueError("`theta`, `scores` and `mask` must have the same shape.")
     idx = np.flatnonzero(mask)
@@ -589,7 +606,7 @@ def mlp_top_eigenvalues(theta, X, y, shape, k=1, *, matrix="hessian", tol=1e-8, 
     gn = _check_matrix(matrix) == "gauss_newton"
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     maxiter = 20 * P if maxiter is None else check_int("maxiter", maxiter, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     count = [0]
 
     def mv(v):

@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 from ._deep import _check_activation
 
 __all__ = [
@@ -81,7 +81,7 @@ def random_features_gram_eigenvalues(n0, n1, m, activation, *, sigma=1.0, linear
     n1 = check_int("n1", n1, minimum=1)
     m = check_int("m", m, minimum=1)
     consts = activation_constants(activation, sigma)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     W = rng.standard_normal((n1, n0)) * (sigma / np.sqrt(n0))
     X = rng.standard_normal((n0, m))
     H = W @ X

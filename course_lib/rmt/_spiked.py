@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 from ._ensembles import gaussian_ensemble
 
 __all__ = [
@@ -57,7 +57,7 @@ def spiked_wigner(n, theta, beta=1, rng=None):
     beta = check_int("beta", beta)
     if beta not in (1, 2):
         raise ValueError(f"`beta` must be 1 or 2 for the spiked Wigner model, got {beta}.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     h = gaussian_ensemble(n, beta, rng=rng)
     v = rng.standard_normal(n) if beta == 1 else rng.standard_normal(n) + 1j * rng.standard_normal(n)
     v = v / np.linalg.norm(v)

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 from scipy import optimize, special
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "HopfieldRun",
@@ -229,7 +229,7 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
     s = _check_spins("state", state, n)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     beta = _check_beta(beta)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     order, uniforms = _draws(rng, n_sweeps, n, beta)
     done = np.zeros(1, dtype=np.int64)
     conv = _sweeps_couplings(j, s, order, uniforms, beta, done)
@@ -271,7 +271,7 @@ def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
     s = _check_spins("state", state, n)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     beta = _check_beta(beta)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     order, uniforms = _draws(rng, n_sweeps, n, beta)
     done = np.zeros(1, dtype=np.int64)
     xi_t = np.ascontiguousarray(xi.T)
@@ -292,7 +292,7 @@ def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=20
     n_spins : int
         Number of spins N, >= 2.
     alpha : float
-        Load, > 0.
+        Load, in (0, 100].
     n_trials : int
         >= 1.
     noise : float
@@ -317,11 +317,11 @@ def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=20
     True
     """
     n = check_int("n_spins", n_spins, minimum=2)
-    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=100.0)  # n = alpha N patterns in memory
     n_trials = check_int("n_trials", n_trials, minimum=1)
     noise = check_real("noise", noise, lower=0.0, upper=1.0)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     n_pat = max(1, int(round(alpha * n)))
     out = np.empty(n_trials)
     n_flip = int(round(noise * n))

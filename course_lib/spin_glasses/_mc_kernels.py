@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = [
     "MonteCarloRun",
@@ -162,7 +162,7 @@ def sk_couplings(n, rng=None):
     (True, 0.0)
     """
     n = check_int("n", n, minimum=2)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     g = rng.standard_normal((n, n)) / np.sqrt(n)
     J = np.triu(g, 1)
     return J + J.T
@@ -178,6 +178,8 @@ def ising_energy(J, state, h=0.0):
     """
     J = _check_couplings(J)
     h = check_real("h", h)
+    if state is None:
+        raise TypeError("`state` must be an array of +-1 spins (one per row of `J`), got None.")
     s = _check_state(state, J.shape[0], None)
     return float(_energy(J, s.astype(np.float64), h) / J.shape[0])
 
@@ -225,7 +227,7 @@ def metropolis(J, beta, n_sweeps, state=None, rng=None, *, h=0.0, method="metrop
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     h = check_real("h", h)
     code = _check_method(method)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     s = _check_state(state, J.shape[0], rng).astype(np.float64)
     phi = np.empty(J.shape[0])
     _fields(J, s, h, phi)
@@ -253,7 +255,7 @@ def metropolis_numpy(J, beta, n_proposals, state=None, rng=None):
     J = _check_couplings(J)
     beta = check_real("beta", beta, lower=0.0)
     n_proposals = check_int("n_proposals", n_proposals, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     n = J.shape[0]
     s = _check_state(state, n, rng).astype(np.float64)
     Jz = J - np.diag(np.diag(J))
@@ -356,7 +358,7 @@ def parallel_tempering(J, betas, n_sweeps, rng=None, *, method="metropolis"):
         raise ValueError(f"`betas` must be non-negative and strictly increasing, got {betas.tolist()}.")
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     code = _check_method(method)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     n, n_temp, n_rep = J.shape[0], betas.shape[0], 2
     states = rng.choice(np.array([-1.0, 1.0]), size=(n_rep, n_temp, n))
     phis = np.empty_like(states)
@@ -460,7 +462,7 @@ def simulated_annealing(J, betas, sweeps_per_beta=1, n_restarts=1, rng=None):
                          f"{np.diff(betas).min() if betas.size > 1 else 0.0:.3g}.")
     sweeps_per_beta = check_int("sweeps_per_beta", sweeps_per_beta, minimum=1)
     n_restarts = check_int("n_restarts", n_restarts, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     n = J.shape[0]
     bests = np.empty(n_restarts)
     best_state, best_all = None, np.inf

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 
 __all__ = ["PSpinInstance", "PSpinDescentResult", "pspin_instance", "pspin_gradient_descent"]
 
@@ -149,7 +149,7 @@ def pspin_instance(n, p, rng=None):
     p = check_int("p", p, minimum=2)
     if n**p > _MAX_TENSOR_ENTRIES:
         raise ValueError(f"`n`**`p` = {n**p} entries exceed the storage limit {_MAX_TENSOR_ENTRIES}; lower `n`.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     j = rng.standard_normal((n,) * p)
     sym = np.zeros_like(j)
     perms = list(itertools.permutations(range(p)))
@@ -257,7 +257,7 @@ def pspin_gradient_descent(instance, state=None, n_steps=2000, step=0.05, temper
     if temps.ndim == 1 and temps.shape[0] != n_steps:
         raise ValueError(f"`temperature` must be a scalar or have length n_steps = {n_steps}, got {temps.shape[0]}.")
     temps = np.broadcast_to(temps, (n_steps,))
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     if state is None:
         s = rng.standard_normal(n)
     else:

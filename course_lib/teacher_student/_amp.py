@@ -3,11 +3,12 @@ r"""Generalised approximate message passing (GAMP) with Bayes-optimal denoisers.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import DivergenceWarning, check_array, check_int, check_real, check_rng
 from ._channels import make_channel
 from ._priors import make_prior
 
@@ -95,7 +96,11 @@ def gamp(X, y, prior="gaussian", channel="sign", n_iter=50, damping=0.0, noise=0
     True
     """
     X = np.asarray(X)
-    X = X if X.dtype in (np.float32, np.float64) else check_array("X", X, ndim=2)
+    if X.dtype in (np.float32, np.float64):  # float32 is kept as is (no copy) for large problems
+        if not np.all(np.isfinite(X)):
+            raise ValueError("`X` must contain only finite values (no NaN or inf).")
+    else:
+        X = check_array("X", X, ndim=2)
     if X.ndim != 2:
         raise ValueError(f"`X` must have ndim in (2,), got an array of shape {X.shape}.")
     y = check_array("y", y, ndim=1)
@@ -112,7 +117,7 @@ def gamp(X, y, prior="gaussian", channel="sign", n_iter=50, damping=0.0, noise=0
         teacher = check_array("teacher", teacher, ndim=1)
         if teacher.shape[0] != p:
             raise ValueError(f"`teacher` must have length p = {p}, got {teacher.shape[0]}.")
-    np.random.default_rng(rng)
+    check_rng(rng)
     sq = math.sqrt(p)
     w_hat = np.zeros(p)
     v_hat = np.full(p, P.rho)
@@ -131,6 +136,15 @@ def gamp(X, y, prior="gaussian", channel="sign", n_iter=50, damping=0.0, noise=0
         if damping > 0:
             w_new = (1 - damping) * w_new + damping * w_hat
             v_new = (1 - damping) * v_new + damping * v_hat
+        if not (np.all(np.isfinite(w_new)) and np.all(np.isfinite(v_new))):
+            warnings.warn(
+                f"GAMP diverged at iteration {t} (a non-finite estimate); the last finite iterate is "
+                f"returned with converged=False: increase `damping` (got {damping:g}).",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            t -= 1
+            break
         change = float(np.mean((w_new - w_hat) ** 2))
         w_hat, v_hat = w_new, v_new
         if ov is not None:

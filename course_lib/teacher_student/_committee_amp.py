@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 from ._committee_se import _bvn
 
 __all__ = ["CommitteeAMPResult", "committee_amp", "committee_data"]
@@ -31,7 +31,7 @@ def committee_data(n, p, rng=None):
     """
     n = check_int("n", n, minimum=1)
     p = check_int("p", p, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     W = rng.standard_normal((p, 2))
     X = rng.standard_normal((n, p))
     z = X @ W / np.sqrt(p)
@@ -114,7 +114,7 @@ def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_sca
     W_star : array_like, shape (p, 2), optional
         Teacher, to record overlaps.
     init_scale : float
-        Standard deviation of the random initial estimate (breaks the permutation symmetry).
+        Standard deviation of the random initial estimate (breaks the permutation symmetry), in (0, 1e3].
     rng : seed or numpy.random.Generator, optional
 
     References
@@ -138,12 +138,12 @@ def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_sca
     n_iter = check_int("n_iter", n_iter, minimum=1)
     damping = check_real("damping", damping, lower=0.0, upper=1.0, upper_open=True)
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
-    init_scale = check_real("init_scale", init_scale, lower=0.0, lower_open=True)
+    init_scale = check_real("init_scale", init_scale, lower=0.0, lower_open=True, upper=1e3)
     if W_star is not None:
         W_star = check_array("W_star", W_star, ndim=2)
         if W_star.shape != (p, 2):
             raise ValueError(f"`W_star` must have shape ({p}, 2), got {W_star.shape}.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     W = init_scale * rng.standard_normal((p, 2))
     C = np.eye(2) - W.T @ W / p  # prior covariance minus the (tiny) explained part
     g = np.zeros((n, 2))

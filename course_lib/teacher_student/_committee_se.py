@@ -94,13 +94,13 @@ def _channel_terms(omega, V):
     return (zp, gp), (zm, gm), (z0, g0)
 
 
-def _check_q(q):
-    q = check_array("q", q, ndim=2)
+def _check_q(q, name="q"):
+    q = check_array(name, q, ndim=2)
     if q.shape != (2, 2) or abs(q[0, 1] - q[1, 0]) > 1e-12:
-        raise ValueError(f"`q` must be a symmetric 2 x 2 overlap matrix, got {q.tolist()}.")
+        raise ValueError(f"`{name}` must be a symmetric 2 x 2 overlap matrix, got {q.tolist()}.")
     ev = np.linalg.eigvalsh(q)
     if ev[0] < -1e-12 or ev[-1] > 1 + 1e-12:
-        raise ValueError(f"`q` must satisfy 0 <= q <= I (eigenvalues in [0, 1]), got eigenvalues {ev.tolist()}.")
+        raise ValueError(f"`{name}` must satisfy 0 <= q <= I (eigenvalues in [0, 1]), got eigenvalues {ev.tolist()}.")
     return q
 
 
@@ -141,7 +141,7 @@ def committee_channel_update(q, alpha, n_nodes=60):
     [[1.0, 1.0], [1.0, 1.0]]
     """
     q = _check_q(q)
-    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=1e4)  # q -> I numerically beyond
     n_nodes = check_int("n_nodes", n_nodes, minimum=4)
     return alpha * _channel_update(q, n_nodes)
 
@@ -189,7 +189,7 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     Parameters
     ----------
     alpha : float
-        > 0.
+        In (0, 1e4] (beyond, q = I to double precision).
     K : int
         Only 2 is implemented.
     prior : {"gaussian"}
@@ -227,7 +227,7 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     """
     import warnings
 
-    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=1e4)  # q -> I numerically beyond
     K = check_int("K", K, minimum=1)
     if K != 2:
         raise ValueError(f"`K` must be 2 (the only committee size implemented), got {K}.")
@@ -237,7 +237,7 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     damping = check_real("damping", damping, lower=0.0, upper=1.0, upper_open=True)
     n_nodes = check_int("n_nodes", n_nodes, minimum=4)
-    q = 1e-3 * np.eye(2) + 1e-2 * np.ones((2, 2)) if init is None else _check_q(init).copy()
+    q = 1e-3 * np.eye(2) + 1e-2 * np.ones((2, 2)) if init is None else _check_q(init, "init").copy()
     hist = [q.copy()]
     converged = False
     qh = np.zeros((2, 2))
@@ -330,7 +330,7 @@ def committee_specialisation_stability(alpha, n_nodes=60, eps=1e-6):
     >>> bool(committee_specialisation_stability(1.0) < 1.0)
     True
     """
-    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=1e4)  # q -> I numerically beyond
     n_nodes = check_int("n_nodes", n_nodes, minimum=4)
     eps = check_real("eps", eps, lower=0.0, lower_open=True)
     q = _nonspecialised_fixed_point(alpha, n_nodes)
@@ -367,6 +367,8 @@ def committee_specialisation_threshold(n_nodes=60, bracket=(1.0, 4.0)):
     from scipy.optimize import brentq
 
     n_nodes = check_int("n_nodes", n_nodes, minimum=4)
+    if not isinstance(bracket, (tuple, list, np.ndarray)):
+        raise TypeError(f"`bracket` must be a pair (lo, hi) of positive numbers, got {bracket!r}.")
     if len(bracket) != 2:
         raise ValueError(f"`bracket` must be a pair (lo, hi), got {bracket!r}.")
     lo = check_real("bracket[0]", bracket[0], lower=0.0, lower_open=True)

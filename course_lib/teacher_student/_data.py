@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_rng
 from ._channels import make_channel
 from ._priors import make_prior
 
@@ -50,11 +50,15 @@ def glm_teacher_student_data(n, p, prior="gaussian", channel="sign", noise=0.0, 
     n = check_int("n", n, minimum=1)
     p = check_int("p", p, minimum=1)
     noise = check_real("noise", noise, lower=0.0)
-    if np.dtype(dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"`dtype` must be np.float64 or np.float32, got {dtype!r}.") from None
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ValueError(f"`dtype` must be np.float64 or np.float32, got {dtype!r}.")
     P = make_prior(prior)
     C = make_channel(channel, noise)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     w_star = P.sample(p, rng)
     X = rng.standard_normal((n, p), dtype=np.dtype(dtype).type)
     z = (X @ w_star.astype(dtype)).astype(np.float64) / math.sqrt(p)

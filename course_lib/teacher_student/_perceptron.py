@@ -16,7 +16,7 @@ from numba import njit
 from scipy import integrate, optimize, stats
 from scipy.optimize import linprog, nnls
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real, check_rng
 from ._quadrature import log_Phi, log_phi, mills_ratio
 
 __all__ = [
@@ -195,6 +195,18 @@ def separable_fraction(n, alpha, n_trials, rng=None, method="lp"):
     r"""Fraction of random dichotomies of :math:`P = \mathrm{round}(\alpha n)` Gaussian points in :math:`\mathbb R^n`
     that are linearly separable, each decided exactly by linear programming.
 
+    Parameters
+    ----------
+    n : int
+        Dimension, >= 1.
+    alpha : float
+        Load :math:`P/n`, in (0, 100].
+    n_trials : int
+        Number of random dichotomies, >= 1.
+    rng : None, int or numpy.random.Generator
+    method : str
+        As in :func:`is_linearly_separable`.
+
     Returns
     -------
     fraction, stderr : float
@@ -206,10 +218,10 @@ def separable_fraction(n, alpha, n_trials, rng=None, method="lp"):
     1.0
     """
     n = check_int("n", n, minimum=1)
-    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True)
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=100.0)  # P = alpha n points in memory
     n_trials = check_int("n_trials", n_trials, minimum=1)
     method = _check_method(method)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     p = max(1, int(round(alpha * n)))
     hits = 0
     for _ in range(n_trials):
@@ -255,7 +267,7 @@ def critical_pattern_counts(n, n_trials, rng=None, p_max=None, method="hull"):
     n_trials = check_int("n_trials", n_trials, minimum=1)
     p_max = 4 * n if p_max is None else check_int("p_max", p_max, minimum=n)
     method = _check_method(method)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     out = np.empty(n_trials, dtype=np.int64)
     for t in range(n_trials):
         z = rng.standard_normal((p_max, n)) * rng.choice([-1.0, 1.0], size=p_max)[:, None]
@@ -491,7 +503,7 @@ def binary_perceptron_enumeration(n, n_patterns, n_trials, rng=None):
     n = check_int("n", n, minimum=1, maximum=26)
     n_patterns = check_int("n_patterns", n_patterns, minimum=1)
     n_trials = check_int("n_trials", n_trials, minimum=1)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     sols = np.empty((n_trials, n_patterns + 1), dtype=np.int64)
     for t in range(n_trials):
         z = rng.standard_normal((n_patterns, n)) * rng.choice([-1.0, 1.0], size=n_patterns)[:, None]

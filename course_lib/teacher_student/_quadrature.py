@@ -16,6 +16,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import erfcx, log_ndtr, ndtr
 
+from .._validation import check_int
+
 __all__ = [
     "gauss_hermite_normal",
     "gaussian_average",
@@ -45,7 +47,7 @@ def gauss_hermite_normal(n_nodes=101):
     Parameters
     ----------
     n_nodes : int
-        Number of nodes (the rule is exact for polynomials of degree ``2 * n_nodes - 1``).
+        Number of nodes, in [1, 1000] (the rule is exact for polynomials of degree ``2 * n_nodes - 1``).
 
     Returns
     -------
@@ -58,7 +60,7 @@ def gauss_hermite_normal(n_nodes=101):
     >>> round(float(w @ z**4), 12)
     3.0
     """
-    return _nodes(int(n_nodes))
+    return _nodes(check_int("n_nodes", n_nodes, minimum=1, maximum=1000))
 
 
 def gaussian_average(f, n_nodes=101):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.polynomial.legendre import leggauss
 
-from ..._validation import check_array, check_real
+from ..._validation import check_array, check_int, check_real
 
 __all__ = ["SpikedMatrixFlow", "spiked_matrix_flow_exact"]
 
@@ -90,6 +90,7 @@ def spiked_matrix_flow_exact(delta2, cbar0, t, *, n_quad=400):
     delta2 = check_real("delta2", delta2, lower=0.0, lower_open=True)
     cbar0 = check_real("cbar0", cbar0, lower=0.0, upper=1.0, upper_open=True)
     t = check_array("t", t, ndim=1, min_len=1)
+    n_quad = check_int("n_quad", n_quad, minimum=2, maximum=100_000)
     if np.any(t < 0) or t.size > 2000:
         raise ValueError("`t` must hold at most 2000 non-negative times.")
     s = 1.0 / np.sqrt(delta2)

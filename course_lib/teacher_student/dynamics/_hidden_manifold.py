@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf
 
-from ..._validation import check_int
+from ..._validation import check_int, check_rng
 from ._online_sgd import _given_or_gaussian
 
 __all__ = ["HiddenManifoldData", "hidden_manifold_data"]
@@ -98,7 +98,7 @@ def hidden_manifold_data(n, N, d, f="sign", rng=None, *, M=2, F=None, W_latent=N
     M = check_int("M", M, minimum=1)
     if f not in _NONLINEARITIES:
         raise ValueError(f"`f` must be one of {sorted(_NONLINEARITIES)}, got {f!r}.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     F = _given_or_gaussian("F", F, (d, N), "(d, N)", rng)
     W_latent = _given_or_gaussian("W_latent", W_latent, (M, d), "(M, d)", rng)
     C = rng.standard_normal((n, d))

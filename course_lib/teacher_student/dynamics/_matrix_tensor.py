@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..._validation import check_int, check_real
+from ..._validation import check_int, check_real, check_rng
 
 __all__ = ["SpikedMatrixTensor", "spiked_matrix_tensor", "LangevinTrajectory", "langevin_spiked_matrix_tensor"]
 
@@ -134,7 +134,7 @@ def spiked_matrix_tensor(N, p, delta2, deltap, rng=None):
         raise ValueError(f"`p` must be 3 for direct simulation (the packed tensor kernel is cubic), got {p}.")
     delta2 = check_real("delta2", delta2, lower=0.0, lower_open=True)
     deltap = check_real("deltap", deltap, lower=0.0, lower_open=True)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     xs = rng.standard_normal(N)
     xs *= np.sqrt(N) / np.linalg.norm(xs)
     noise = rng.standard_normal((N, N)) * np.sqrt(delta2)
@@ -269,7 +269,7 @@ def langevin_spiked_matrix_tensor(instance, T, dt, t_max, rng=None, *, cbar0=0.1
     n = int(round(t_max / dt))
     if n < 1:
         raise ValueError(f"`t_max` must be at least `dt`, got t_max={t_max} and dt={dt}.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     N = instance.N
     g = np.empty(N)
 

@@ -14,7 +14,7 @@ import math
 from numba import njit
 from scipy.special import erf
 
-from ..._validation import check_array, check_int, check_real
+from ..._validation import check_array, check_int, check_real, check_rng
 from ._saad_solla import _eps_g
 
 __all__ = ["OnlineSGDResult", "online_sgd_committee", "committee_output", "train_committee_on_data"]
@@ -175,7 +175,7 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
     N = check_int("N", N, minimum=1)
     M = check_int("M", M, minimum=1)
     K, lr, n_steps, n_records, init_scale = _check_schedule(K, lr, n_steps, n_records, init_scale)
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     Wt = _given_or_gaussian("W_teacher", W_teacher, (M, N), "(M, N)", rng)
     W = _given_or_gaussian("W0", W0, (K, N), "(K, N)", rng, scale=init_scale)
     T = Wt @ Wt.T / N
@@ -264,7 +264,7 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
     if eval_y.shape[0] != eval_X.shape[0]:
         raise ValueError("`eval_y` must have one entry per row of `eval_X`.")
     N = eval_X.shape[1]
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     W = _given_or_gaussian("W0", W0, (K, N), "(K, N)", rng, scale=init_scale)
     per = n_steps // n_records
     chunk = max(1, min(per, 2_000_000 // N))

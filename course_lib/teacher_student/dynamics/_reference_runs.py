@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from ..._validation import check_int, check_real
+from ..._validation import check_int, check_real, check_sequence
 from ._matrix_tensor import SpikedMatrixTensor, _heun_on_sphere
 
 __all__ = ["MatrixTensorReferenceRuns", "matrix_tensor_reference_runs", "simulate_reference_runs"]
@@ -193,7 +193,7 @@ def simulate_reference_runs(sizes, n_runs, *, delta2=0.5, deltap=4.0, temperatur
     temperatures : sequence of float
         ``T >= 0``; ``T = 0`` is gradient flow.
     dt, t_max : float
-        Step ``0 < dt <= 0.2`` and final time.
+        Step ``0 < dt <= 0.2`` and final time ``t_max <= 1e4``.
     cbar0 : float
         Initial overlap with the signal in ``[0, 1)``.
     seed : int
@@ -216,15 +216,15 @@ def simulate_reference_runs(sizes, n_runs, *, delta2=0.5, deltap=4.0, temperatur
     >>> runs.Cbar[0.0, 12].shape, float(round(runs.Cbar[0.0, 12][0, 0], 12))
     ((2, 5), 0.2)
     """
-    sizes = tuple(check_int("sizes", s, minimum=10) for s in sizes)
-    n_runs = tuple(check_int("n_runs", r, minimum=1) for r in n_runs)
+    sizes = tuple(check_int("sizes", s, minimum=10) for s in check_sequence("sizes", sizes))
+    n_runs = tuple(check_int("n_runs", r, minimum=1) for r in check_sequence("n_runs", n_runs))
     if len(n_runs) != len(sizes):
         raise ValueError(f"`n_runs` must have one entry per size ({len(sizes)}), got {len(n_runs)}.")
     delta2 = check_real("delta2", delta2, lower=0.0, lower_open=True)
     deltap = check_real("deltap", deltap, lower=0.0, lower_open=True)
-    temperatures = tuple(check_real("temperatures", T, lower=0.0) for T in temperatures)
+    temperatures = tuple(check_real("temperatures", T, lower=0.0) for T in check_sequence("temperatures", temperatures))
     dt = check_real("dt", dt, lower=0.0, lower_open=True, upper=0.2)
-    t_max = check_real("t_max", t_max, lower=0.0, lower_open=True)
+    t_max = check_real("t_max", t_max, lower=0.0, lower_open=True, upper=1e4)
     cbar0 = check_real("cbar0", cbar0, lower=0.0, upper=1.0, upper_open=True)
     seed = check_int("seed", seed, minimum=0)
     n_steps = int(round(t_max / dt))

@@ -34,6 +34,44 @@ __all__ = [
 ]
 
 
+_COV_MAX = 1e100
+
+
+def _check_covariance(diag_names, off, diag, offdiag):
+    """Validate the entries of a covariance matrix given entry by entry (scalars or broadcastable arrays).
+
+    Every entry must be finite and at most 1e100 in magnitude (overlaps of order one are what the ODEs produce),
+    the variances non-negative and the matrix positive semi-definite (up to rounding).
+    """
+    names = (*diag_names, *off)
+    arrs = [check_array(n, v) for n, v in zip(names, (*diag, *offdiag))]
+    for n, a in zip(names, arrs):
+        if np.any(np.abs(a) > _COV_MAX):
+            raise ValueError(f"`{n}` must be at most {_COV_MAX:g} in magnitude (a covariance entry), got {a.max():g}.")
+    for n, a in zip(diag_names, arrs):
+        if np.any(a < 0):
+            raise ValueError(f"`{n}` is a variance and must be >= 0, got {a.min():g}.")
+    try:
+        b = np.broadcast_arrays(*arrs)
+    except ValueError:
+        raise ValueError(f"the arguments {', '.join(names)} must have broadcastable shapes, got "
+                         f"{[a.shape for a in arrs]}.") from None
+    k = len(diag_names)
+    C = np.empty(b[0].shape + (k, k))
+    for i in range(k):
+        C[..., i, i] = b[i]
+    for (n, (i, j)), v in zip(off.items(), b[k:]):
+        C[..., i, j] = C[..., j, i] = v
+    scale = np.maximum(1.0, np.abs(C).max(axis=(-2, -1)))
+    if np.any(np.linalg.eigvalsh(C)[..., 0] < -1e-10 * scale):
+        raise ValueError(
+            f"the covariance matrix with variances {', '.join(diag_names)} and covariances {', '.join(off)} must be "
+            f"positive semi-definite (|c_ij| <= sqrt(c_ii c_jj) and so on); `{names[k]}` and the others given "
+            "describe no Gaussian vector."
+        )
+    return b
+
+
 def erf_i2(c11, c22, c12):
     r""":math:`I_2 = \mathbb E[g(u)g(v)] = \frac{2}{\pi}\arcsin\frac{C_{12}}{\sqrt{(1+C_{11})(1+C_{22})}}`.
 
@@ -45,6 +83,11 @@ def erf_i2(c11, c22, c12):
     >>> round(float(erf_i2(1.0, 1.0, 1.0)), 12)  # E[erf(z/sqrt2)^2] = (2/pi) arcsin(1/2) = 1/3
     0.333333333333
     """
+    c11, c22, c12 = _check_covariance(("c11", "c22"), {"c12": (0, 1)}, (c11, c22), (c12,))
+    return _erf_i2(c11, c22, c12)
+
+
+def _erf_i2(c11, c22, c12):
     return 2.0 / np.pi * np.arcsin(c12 / np.sqrt((1.0 + c11) * (1.0 + c22)))
 
 
@@ -62,6 +105,13 @@ def erf_i3(c11, c22, c33, c12, c13, c23):
     >>> round(float(erf_i3(1.0, 1.0, 1.0, 0.0, 0.0, 1.0)) * np.pi, 12)  # E[g'(z)] E[z g(z)] = 1/pi
     1.0
     """
+    c11, c22, c33, c12, c13, c23 = _check_covariance(
+        ("c11", "c22", "c33"), {"c12": (0, 1), "c13": (0, 2), "c23": (1, 2)}, (c11, c22, c33), (c12, c13, c23)
+    )
+    return _erf_i3(c11, c22, c33, c12, c13, c23)
+
+
+def _erf_i3(c11, c22, c33, c12, c13, c23):
     lam3 = (1.0 + c11) * (1.0 + c33) - c13 * c13
     return 2.0 / np.pi / np.sqrt(lam3) * (c23 * (1.0 + c11) - c12 * c13) / (1.0 + c11)
 
@@ -80,6 +130,15 @@ def erf_i4(c11, c22, c33, c44, c12, c13, c14, c23, c24, c34):
     >>> round(float(erf_i4(1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)), 12)
     0.0
     """
+    c11, c22, c33, c44, c12, c13, c14, c23, c24, c34 = _check_covariance(
+        ("c11", "c22", "c33", "c44"),
+        {"c12": (0, 1), "c13": (0, 2), "c14": (0, 3), "c23": (1, 2), "c24": (1, 3), "c34": (2, 3)},
+        (c11, c22, c33, c44), (c12, c13, c14, c23, c24, c34),
+    )
+    return _erf_i4(c11, c22, c33, c44, c12, c13, c14, c23, c24, c34)
+
+
+def _erf_i4(c11, c22, c33, c44, c12, c13, c14, c23, c24, c34):
     lam4 = (1.0 + c11) * (1.0 + c22) - c12 * c12
     lam0 = (lam4 * c34 - c23 * c24 * (1.0 + c11) - c13 * c14 * (1.0 + c22)
             + c12 * c13 * c24 + c12 * c14 * c23)
@@ -102,9 +161,9 @@ def _full_cov(Q, R, T):
 def _eps_g(Q, R, T):
     dq = np.diag(Q)
     dt = np.diag(T)
-    sq = erf_i2(dq[:, None], dq[None, :], Q).sum()
-    st = erf_i2(dt[:, None], dt[None, :], T).sum()
-    sr = erf_i2(dq[:, None], dt[None, :], R).sum()
+    sq = _erf_i2(dq[:, None], dq[None, :], Q).sum()
+    st = _erf_i2(dt[:, None], dt[None, :], T).sum()
+    sr = _erf_i2(dq[:, None], dt[None, :], R).sum()
     return 0.5 * (sq + st - 2.0 * sr)
 
 
@@ -120,7 +179,7 @@ def _rhs(Q, R, T, lr):
     b = np.arange(K + M)[None, :, None]
     c = np.arange(K + M)[None, None, :]
     # I3[a, b, c] = E[g'(u_a) u_b g(u_c)], a a student
-    I3 = erf_i3(d[a], d[b], d[c], C[a, b], C[a, c], C[b, c])
+    I3 = _erf_i3(d[a], d[b], d[c], C[a, b], C[a, c], C[b, c])
     # E[g'(lambda_i) u_b (y - y_hat)] = -sum_c s_c I3[i, b, c]
     T3 = -(I3 * s[None, None, :]).sum(axis=2)  # shape (K, K+M)
     dR = lr * T3[:, K:]
@@ -129,7 +188,7 @@ def _rhs(Q, R, T, lr):
     k = np.arange(K)[None, :, None, None]
     p = np.arange(K + M)[None, None, :, None]
     q = np.arange(K + M)[None, None, None, :]
-    I4 = erf_i4(d[i], d[k], d[p], d[q], C[i, k], C[i, p], C[i, q], C[k, p], C[k, q], C[p, q])
+    I4 = _erf_i4(d[i], d[k], d[p], d[q], C[i, k], C[i, p], C[i, q], C[k, p], C[k, q], C[p, q])
     dQ = dQ + lr**2 * np.einsum("ikpq,p,q->ik", I4, s, s)
     return dQ, dR
 
@@ -175,22 +234,25 @@ def committee_generalisation_error(Q, R, T):
     return float(_eps_g(Q, R, T))
 
 
-def _check_overlaps(Q, R, T):
-    Q = check_array("Q", Q, ndim=2)
-    T = check_array("T", T, ndim=2)
-    R = check_array("R", R, ndim=2)
+def _check_overlaps(Q, R, T, names=("Q", "R", "T")):
+    nq, nr, nt = names
+    Q = check_array(nq, Q, ndim=2)
+    T = check_array(nt, T, ndim=2)
+    R = check_array(nr, R, ndim=2)
     K, M = Q.shape[0], T.shape[0]
     if Q.shape != (K, K):
-        raise ValueError(f"`Q` must be square, got shape {Q.shape}.")
+        raise ValueError(f"`{nq}` must be square, got shape {Q.shape}.")
     if T.shape != (M, M):
-        raise ValueError(f"`T` must be square, got shape {T.shape}.")
+        raise ValueError(f"`{nt}` must be square, got shape {T.shape}.")
     if R.shape != (K, M):
-        raise ValueError(f"`R` must have shape (K, M) = {(K, M)}, got {R.shape}.")
+        raise ValueError(f"`{nr}` must have shape (K, M) = {(K, M)}, got {R.shape}.")
     if not (np.allclose(Q, Q.T) and np.allclose(T, T.T)):
-        raise ValueError("`Q` and `T` must be symmetric.")
+        raise ValueError(f"`{nq}` and `{nt}` must be symmetric.")
     C = _full_cov(Q, R, T)
     if np.linalg.eigvalsh(C).min() < -1e-10 * max(1.0, np.abs(C).max()):
-        raise ValueError("the overlaps [[Q, R], [R^T, T]] must form a positive semi-definite matrix.")
+        raise ValueError(
+            f"the overlaps `{nq}`, `{nr}`, `{nt}` must form a positive semi-definite matrix [[Q, R], [R^T, T]]."
+        )
     return Q, R, T
 
 
@@ -280,7 +342,7 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     R0 : array_like, shape (K, M)
         Initial student-teacher overlaps.
     t_max : float
-        Final time (in units of steps / N).
+        Final time (in units of steps / N), in (0, 1e7].
     n_points : int
         Number of equally spaced output times in [0, t_max] (ignored if ``t_eval`` is given).
     t_eval : array_like, optional
@@ -296,8 +358,8 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     ------
     ValueError
         For inconsistent shapes, a non positive semi-definite initial overlap matrix, or bad scalars.
-    RuntimeError
-        If the integrator fails.
+    FloatingPointError
+        If the integrator fails (the overlaps blow up at too large a learning rate).
 
     References
     ----------
@@ -314,7 +376,9 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     K = check_int("K", K, minimum=1)
     M = check_int("M", M, minimum=1)
     lr = check_real("lr", lr, lower=0.0, lower_open=True)
-    t_max = check_real("t_max", t_max, lower=0.0, lower_open=True)
+    # (the dynamics reach their fixed point by t ~ 1e4 for any reasonable lr; a huge t_max only makes the
+    # adaptive integrator crawl along it)
+    t_max = check_real("t_max", t_max, lower=0.0, lower_open=True, upper=1e7)
     rtol = check_real("rtol", rtol, lower=0.0, lower_open=True)
     atol = check_real("atol", atol, lower=0.0, lower_open=True)
     T = check_array("T_teacher", T_teacher, ndim=2)
@@ -326,9 +390,9 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
         raise ValueError(f"`Q0` must have shape (K, K) = {(K, K)}, got {Q0.shape}.")
     if R0.shape != (K, M):
         raise ValueError(f"`R0` must have shape (K, M) = {(K, M)}, got {R0.shape}.")
-    _check_overlaps(Q0, R0, T)
+    _check_overlaps(Q0, R0, T, names=("Q0", "R0", "T_teacher"))
     if t_eval is None:
-        n_points = check_int("n_points", n_points, minimum=2)
+        n_points = check_int("n_points", n_points, minimum=2, maximum=10**6)
         t_eval = np.linspace(0.0, t_max, n_points)
     else:
         t_eval = check_array("t_eval", t_eval, ndim=1, min_len=1)
@@ -347,7 +411,11 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     y0 = np.concatenate([Q0[iu], R0.ravel()])
     sol = solve_ivp(f, (0.0, t_max), y0, method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol)
     if not sol.success:
-        raise RuntimeError(f"saad_solla_ode: the integrator failed: {sol.message}")
+        raise FloatingPointError(
+            f"saad_solla_ode: the integrator failed at t = {sol.t[-1] if sol.t.size else 0.0:.4g} ({sol.message}): "
+            f"the overlaps grow without bound for too large a learning rate: decrease `lr` (got {lr:g}), or "
+            "loosen `rtol`/`atol`."
+        )
     n_t = sol.t.size
     Qs = np.zeros((n_t, K, K))
     Rs = sol.y[iu[0].size:].T.reshape(n_t, K, M)
@@ -419,8 +487,8 @@ def committee_plateau(K, lr):
 
     Raises
     ------
-    RuntimeError
-        If the root finder does not converge.
+    ValueError
+        If the root finder finds no plateau fixed point (too large a learning rate).
 
     References
     ----------
@@ -444,7 +512,10 @@ def committee_plateau(K, lr):
     x0 = np.array([1.0 / (2 * K - 1), 1.0 / (2 * K - 1), 1.0 / np.sqrt(K * (2 * K - 1))])
     x, info, ier, msg = fsolve(g, x0, full_output=True, xtol=1e-13)
     if np.abs(g(x)).max() > 1e-10:
-        raise RuntimeError(f"committee_plateau: the fixed-point solver did not converge ({msg}).")
+        raise ValueError(
+            f"committee_plateau: no symmetric plateau fixed point found for lr = {lr:g} ({msg}); the plateau "
+            "exists for moderate learning rates: decrease `lr`."
+        )
     Q, C, R = (float(v) for v in x)
     Qm, Rm = _sym_point(K, Q, C, R)
     # Jacobian of the full ODE in the coordinates (Q upper triangle, R)

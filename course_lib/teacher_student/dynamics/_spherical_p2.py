@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ive
 
-from ..._validation import check_array, check_int
+from ..._validation import check_array, check_int, check_rng
 
 __all__ = ["spherical_p2_energy", "spherical_p2_gradient_flow"]
 
@@ -44,13 +44,18 @@ def spherical_p2_energy(t):
     >>> float(spherical_p2_energy(0.0)), round(float(spherical_p2_energy(1e4)), 3)
     (0.0, -1.0)
     """
-    t = check_array("t", t, ndim=(0, 1))
+    t = check_array("t", t, ndim=(0, 1), max_abs=None)  # any finite t: e(t) -> -1
     if np.any(t < 0):
         raise ValueError("`t` must be non-negative.")
     x = 4.0 * t
     out = np.zeros_like(x)
-    pos = x > 0
-    out[pos] = -ive(2, x[pos]) / ive(1, x[pos])
+    mid = (x > 0) & (x <= 1e6)
+    out[mid] = -ive(2, x[mid]) / ive(1, x[mid])
+    # For x > 1e6 (where scipy's ive returns NaN from 1e10 on) the Hankel expansion
+    # I_nu(x) ~ e^x / sqrt(2 pi x) (1 - (4nu^2 - 1)/(8x) + (4nu^2 - 1)(4nu^2 - 9)/(2 (8x)^2)), to O(x^-3) < 1e-18:
+    big = x > 1e6
+    u = 1.0 / (8.0 * x[big])
+    out[big] = -(1.0 - 15.0 * u + 52.5 * u * u) / (1.0 - 3.0 * u - 7.5 * u * u)
     return out if out.ndim else out[()]
 
 
@@ -84,7 +89,7 @@ def spherical_p2_gradient_flow(N, t, rng=None):
     t = check_array("t", t, ndim=1)
     if np.any(t < 0):
         raise ValueError("`t` must be non-negative.")
-    rng = np.random.default_rng(rng)
+    rng = check_rng(rng)
     A = rng.standard_normal((N, N))
     J = (A + A.T) / np.sqrt(2.0 * N)
     lam, V = np.linalg.eigh(J)
