@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean release test-reader
+.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean release test-reader bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ test-reader: notebooks  ## run reader notebooks in a fresh venv (requirements.tx
 
 test: test-lib test-notebooks test-book test-reader test-browser  ## the whole suite: library, notebooks, book build, reader notebooks, browser
 	@echo "make test: all checks passed."
+
+bench: $(STAMP)  ## time course_lib against its baselines (one process, interleaved); writes bench/RESULTS.md
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.run
 
 student: $(STAMP)  ## write the student edition of the homework into _build/student (and into the website)
 	$(BIN)/python -m course_lib.grading.student homework _build/student

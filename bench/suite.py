@@ -1,0 +1,385 @@
+"""The benchmarks of ``make bench``: each one times course_lib against the baseline a user would pick.
+
+Every function takes ``smoke`` (tiny sizes, a few repetitions: checks the harness in ``make test``) and returns a
+list of :class:`~bench.harness.Result`. Sizes and repetition counts are in ``_sizes``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from numba import njit
+
+from .harness import Result, Timing, compare
+from . import baselines
+
+ROOT = Path(__file__).resolve().parent.parent
+TW_REFERENCE = ROOT / "tests" / "data" / "tracy_widom_mpmath.json"
+
+
+def _cfg(smoke):
+    if smoke:
+        return dict(repeats=3, min_time=0.002, sk_n=(64,), sk_sweeps=2, hop_n=(64,), tw_points=200, tw_first=1,
+                    stream_n=1 << 14, edge_n=40, edge_size=20, se_samples=2000, tensor_n=(12,), tensor_big=14)
+    return dict(repeats=7, min_time=0.2, sk_n=(1000, 4000), sk_sweeps=None, hop_n=(1000, 4000), tw_points=100_000,
+                tw_first=5, stream_n=1 << 25, edge_n=400, edge_size=400, se_samples=100_000, tensor_n=(150,),
+                tensor_big=600)
+
+
+# --------------------------------------------------------------------------------------------- the roofline
+
+@njit(cache=True)
+def _triad(a, b, c, scalar):
+    for i in range(a.shape[0]):
+        a[i] = b[i] + scalar * c[i]
+
+
+def stream_bandwidth(n, repeats=5):
+    """Single-core STREAM triad a = b + s c on float64 arrays of n entries (3 x 8n bytes counted), best of repeats."""
+    a, b, c = np.zeros(n), np.ones(n), np.full(n, 2.0)
+    _triad(a, b, c, 3.0)
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        _triad(a, b, c, 3.0)
+        best = min(best, time.perf_counter() - t0)
+    triad = 24.0 * n / best
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.copyto(a, b)
+        best = min(best, time.perf_counter() - t0)
+    return {"triad_GBps": triad / 1e9, "copy_GBps": 16.0 * n / best / 1e9, "array_MB": 8.0 * n / 1e6}
+
+
+# --------------------------------------------------------------------------------------------- SK Monte Carlo
+
+def bench_sk(smoke, bw):
+    from course_lib.spin_glasses import metropolis, sk_couplings
+    from course_lib.spin_glasses import _mc_kernels as mk
+
+    c = _cfg(smoke)
+    out = []
+    beta = 1.0
+    for n in c["sk_n"]:
+        J = sk_couplings(n, rng=0)
+        Jz = J.copy()
+        sweeps = c["sk_sweeps"] or (20 if n <= 1000 else 5)
+        base_sweeps = 1 if not smoke else 1
+        rng_b = np.random.default_rng(1)
+        s0 = rng_b.choice([-1.0, 1.0], size=n)
+        acc_b = []
+
+        def ours():
+            return metropolis(J, beta, sweeps, state=s0, rng=2)
+
+        def base():
+            s = s0.copy()
+            sites = rng_b.integers(0, n, size=base_sweeps * n)
+            us = rng_b.random(base_sweeps * n)
+            acc_b.append(baselines.numpy_metropolis(Jz, s, beta, sites, us) / (base_sweeps * n))
+            return s
+
+        t = compare(ours, base, repeats=c["repeats"], min_time=c["min_time"])
+        t = Timing([x / sweeps for x in t.ours], [x / base_sweeps for x in t.base], t.number_ours, t.number_base)
+        run = ours()
+        flips_per_sweep = run.acceptance * n
+        gbps = flips_per_sweep * n * 8 / t.ours_median / 1e9
+        frac = gbps / bw["triad_GBps"]
+        out.append(Result(
+            f"SK Metropolis sweep, N = {n}", f"N = {n}, beta = {beta}, {sweeps} sweeps/call (baseline {base_sweeps})",
+            t, "`metropolis` (numba)", "NumPy single-flip loop (local fields, row update)",
+            f"acceptance {run.acceptance:.3f}", f"acceptance {np.median(acc_b):.3f} (same chain law)",
+            target=">= 50x; >= 50 % of triad roofline at N >= 4000",
+            extra={"bandwidth_GBps": gbps, "roofline_fraction": frac}))
+    # per-call overhead of a one-sweep call
+    n = 64 if smoke else 1000
+    J = sk_couplings(n, rng=0)
+    s0 = np.random.default_rng(3).choice([-1.0, 1.0], size=n)
+    phi0 = np.empty(n)
+    mk._fields(J, s0, 0.0, phi0)
+    e0 = mk._energy(J, s0, 0.0)
+    gen = np.random.default_rng(4)
+    empty = np.empty(1)
+
+    def call():
+        return metropolis(J, beta, 1, state=s0, rng=gen)
+
+    def kernel():
+        s, phi = s0.copy(), phi0.copy()
+        return mk._sweeps(J, s, phi, beta, 0.0, 1, 0, gen, e0, empty, empty)
+
+    t = compare(kernel, call, repeats=c["repeats"], min_time=c["min_time"])
+    overhead = t.base_median - t.ours_median
+    out.append(Result(
+        f"SK 1-sweep call overhead, N = {n}", f"N = {n}, 1 sweep", t, "kernel alone (`_sweeps`)",
+        "public `metropolis` call", "-", "-", target="call - kernel <= 1 ms",
+        notes=[f"overhead = {overhead * 1e3:.3f} ms per call"], extra={"overhead_ms": overhead * 1e3}))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- Hopfield
+
+def bench_hopfield(smoke, bw):
+    from course_lib.spin_glasses import hopfield_couplings, hopfield_dynamics, hopfield_pattern_dynamics
+
+    c = _cfg(smoke)
+    out = []
+    beta = 2.0
+    for n in c["hop_n"]:
+        rng = np.random.default_rng(5)
+        n_pat = max(1, n // 20)
+        xi = rng.choice([-1.0, 1.0], size=(n_pat, n))
+        J = hopfield_couplings(xi)
+        s0 = xi[0].copy()
+        s0[: n // 5] *= -1
+        sweeps = 2 if smoke else (10 if n <= 1000 else 3)
+        rng_b = np.random.default_rng(6)
+
+        def ours():
+            return hopfield_dynamics(J, s0, sweeps, beta=beta, rng=7)
+
+        def pattern():
+            return hopfield_pattern_dynamics(xi, s0, sweeps, beta=beta, rng=7)
+
+        def base():
+            order = np.argsort(rng_b.random((1, n)), axis=1)
+            return baselines.numpy_glauber_hopfield(J, s0.copy(), beta, order, rng_b.random((1, n)))
+
+        t = compare(ours, base, repeats=c["repeats"], min_time=c["min_time"])
+        t = Timing([x / sweeps for x in t.ours], t.base, t.number_ours, t.number_base)
+        m_ours = float(ours().state @ xi[0] / n)
+        m_pat = float(pattern().state @ xi[0] / n)
+        out.append(Result(
+            f"Hopfield Glauber sweep (couplings), N = {n}", f"N = {n}, n = {n_pat} patterns, beta = {beta}", t,
+            "`hopfield_dynamics` (numba)", "NumPy single-flip heat-bath loop",
+            f"m1 = {m_ours:.3f}", "same chain law", target=">= 50x"))
+        t2 = compare(ours, pattern, repeats=c["repeats"], min_time=c["min_time"])
+        t2 = Timing([x / sweeps for x in t2.ours], [x / sweeps for x in t2.base], t2.number_ours, t2.number_base)
+        out.append(Result(
+            f"Hopfield: couplings vs pattern kernel, N = {n}", f"N = {n}, n = {n_pat}, beta = {beta}", t2,
+            "`hopfield_dynamics`", "`hopfield_pattern_dynamics`", f"m1 = {m_ours:.3f}", f"m1 = {m_pat:.3f} (same draws)",
+            target="ratio >= 0.5 (within 2x of the fastest)"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- Tracy-Widom
+
+def _tw_baseline():
+    try:
+        with warnings.catch_warnings():  # it imports the deprecated scipy.misc
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from TracyWidom import TracyWidom  # PyPI `tracywidom` (bench/requirements.txt)
+    except ImportError:
+        return None
+    return TracyWidom
+
+
+def _tw_reference():
+    if not TW_REFERENCE.exists():
+        return None
+    return json.loads(TW_REFERENCE.read_text())
+
+
+_FIRST_OURS = ("import time; from course_lib.rmt import tracy_widom_cdf; t = time.perf_counter(); "
+               "tracy_widom_cdf(-1.0, beta={beta}); print(time.perf_counter() - t)")
+_FIRST_BASE = ("import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); "
+               "from TracyWidom import TracyWidom; "
+               "TracyWidom(beta={beta}).cdf(-1.0); print(time.perf_counter() - t)")
+
+
+def _child_seconds(code):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return float(res.stdout.strip().splitlines()[-1])
+
+
+def bench_tracy_widom(smoke, bw):
+    from course_lib.rmt import tracy_widom_cdf, tracy_widom_pdf
+    from course_lib.rmt import _tracy_widom as tw_mod
+
+    c = _cfg(smoke)
+    TW = _tw_baseline()
+    ref = _tw_reference()
+    out = []
+    for beta in (1, 2, 4):
+        # accuracy: absolute error of F on [-6, 4] against the direct (non-interpolated) Nystroem determinant with
+        # twice the nodes, and relative error against the mpmath reference (tests/data) where it is available
+        grid = np.linspace(-6.0, 4.0, 11 if smoke else 41)
+        direct = np.array([tw_mod._cdf_pdf_scalar(x, beta) for x in grid])[:, 0]
+        err_o = np.max(np.abs(tracy_widom_cdf(grid, beta) - direct))
+        acc_o = f"abs err F {err_o:.1e} on [-6, 4]"
+        if ref is not None:
+            pts = [p for p in ref["points"] if p["beta"] == beta and p["F"] >= 1e-300]
+            s_ref = np.array([p["s"] for p in pts])
+            F_ref = np.array([p["F"] for p in pts])
+            rel = np.max(np.abs(tracy_widom_cdf(s_ref, beta) / F_ref - 1.0))
+            acc_o += f"; max rel err F {rel:.1e} over {len(pts)} mpmath points, F >= 1e-300"
+        if TW is None:
+            out.append(Result(f"Tracy-Widom beta = {beta}", "-", Timing([1], [1], 1, 1), "-", "tracywidom missing",
+                              acc_o, "-", notes=["baseline not installed: pip install -r bench/requirements.txt"]))
+            continue
+        tw = TW(beta=beta)
+        err_b = np.max(np.abs(tw.cdf(grid) - direct))
+        acc_b = f"abs err F {err_b:.1e} on [-6, 4]"
+        if ref is not None:
+            with np.errstate(all="ignore"):
+                relb = np.max(np.abs(tw.cdf(s_ref) / F_ref - 1.0))
+            acc_b += f"; max rel err F {relb:.1e} on the same points"
+        # first call in a fresh process (after `import course_lib.rmt`; the baseline's import is counted, it is
+        # part of its set-up)
+        to, tb = [], []
+        for r in range(c["tw_first"] if (beta == 2 or not smoke) else 0):
+            pair = [(_FIRST_OURS, to), (_FIRST_BASE, tb)]
+            for code, lst in (pair if r % 2 == 0 else pair[::-1]):
+                lst.append(_child_seconds(code.format(beta=beta)))
+        if to:
+            out.append(Result(f"Tracy-Widom first call, beta = {beta}", "fresh process, one point",
+                              Timing(to, tb, 1, 1), "`tracy_widom_cdf`", "`TracyWidom(beta).cdf`", acc_o, acc_b,
+                              target="<= 0.2 s"))
+        t = compare(lambda: tracy_widom_cdf(-1.0, beta), lambda: tw.cdf(-1.0), repeats=c["repeats"],
+                    min_time=c["min_time"])
+        out.append(Result(f"Tracy-Widom scalar cdf, beta = {beta}", "one point", t, "`tracy_widom_cdf`",
+                          "`TracyWidom.cdf`", "as above", "as above", target="<= 50 us"))
+        x = np.random.default_rng(8).uniform(-5.0, 3.0, c["tw_points"])
+        k = x.size
+        for label, fo, fb in (("cdf", tracy_widom_cdf, tw.cdf), ("pdf", tracy_widom_pdf, tw.pdf)):
+            t = compare(lambda: fo(x, beta), lambda: fb(x), repeats=c["repeats"], min_time=c["min_time"])
+            t = Timing([v / k for v in t.ours], [v / k for v in t.base], t.number_ours, t.number_base)
+            out.append(Result(f"Tracy-Widom vectorised {label}, beta = {beta}", f"{k} points in [-5, 3], per point",
+                              t, f"`tracy_widom_{label}`", f"`TracyWidom.{label}`", "as above", "as above",
+                              target="ratio >= 1"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- edge samplers
+
+def bench_edge(smoke, bw):
+    from scipy import linalg
+    from course_lib.rmt import (beta_hermite_tridiagonal, edge_scaled, gaussian_ensemble,
+                                largest_eigenvalue_samples, tracy_widom_cdf)
+
+    c = _cfg(smoke)
+    n, size, beta = c["edge_n"], c["edge_size"], 2
+    out = []
+
+    def ks(lam):
+        x = np.sort(edge_scaled(lam, n, beta))
+        F = tracy_widom_cdf(x, beta)
+        i = np.arange(1, x.size + 1)
+        return float(max(np.max(i / x.size - F), np.max(F - (i - 1) / x.size)))
+
+    def ours():
+        return largest_eigenvalue_samples(n, beta, size, rng=9)
+
+    def dense():
+        rng = np.random.default_rng(10)
+        return np.array([np.linalg.eigvalsh(gaussian_ensemble(n, beta, rng=rng))[-1] for _ in range(size)])
+
+    def tridiag():
+        rng = np.random.default_rng(11)
+        lam = []
+        for _ in range(size):
+            d, e = beta_hermite_tridiagonal(n, beta, rng=rng)
+            lam.append(linalg.eigvalsh_tridiagonal(d, e, select="i", select_range=(n - 1, n - 1))[0])
+        return np.array(lam)
+
+    ks_o = ks(ours())
+    band = f"(KS sd ~ {0.87 / np.sqrt(size):.3f})"
+    for label, fb in (("dense `numpy.linalg.eigvalsh`", dense), ("full tridiagonal `eigvalsh_tridiagonal`", tridiag)):
+        t = compare(ours, fb, repeats=c["repeats"], min_time=c["min_time"])
+        t = Timing([v / size for v in t.ours], [v / size for v in t.base], t.number_ours, t.number_base)
+        out.append(Result(f"lambda_max sampler vs {label.split()[0]}", f"n = {n}, beta = {beta}, {size} samples, per sample",
+                          t, "`largest_eigenvalue_samples`", label, f"KS to F_2: {ks_o:.3f} {band}",
+                          f"KS to F_2: {ks(fb()):.3f}"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- state evolution
+
+def bench_state_evolution(smoke, bw):
+    from course_lib.teacher_student import glm_state_evolution
+
+    c = _cfg(smoke)
+    alpha = 2.0
+    ref = glm_state_evolution(alpha, "gaussian", "sign", tol=1e-14, n_iter=100_000)
+    fp = glm_state_evolution(alpha, "gaussian", "sign")
+    n_iter = fp.n_iter
+    rng = np.random.default_rng(12)
+    ms = []
+
+    def ours():
+        return glm_state_evolution(alpha, "gaussian", "sign")
+
+    def base():
+        ms.append(baselines.mc_glm_state_evolution(alpha, n_iter, c["se_samples"], rng))
+
+    t = compare(ours, base, repeats=c["repeats"], min_time=c["min_time"])
+    err_b = float(np.sqrt(np.mean((np.array(ms) - ref.m) ** 2)))
+    return [Result("GLM state evolution (sign, Gaussian prior)", f"alpha = {alpha}, {n_iter} iterations, MC "
+                   f"{c['se_samples']} samples/iteration", t, "`glm_state_evolution` (quadrature)",
+                   "Monte-Carlo averages", f"|m - m_ref| = {abs(fp.m - ref.m):.1e}", f"rms |m - m_ref| = {err_b:.1e}",
+                   notes=["the Monte-Carlo side is far less accurate: at equal accuracy (1e-12) it would need "
+                          "~1e20 times more samples, so the ratio shown is a lower bound"])]
+
+
+# --------------------------------------------------------------------------------------------- matrix-tensor
+
+def bench_tensor(smoke, bw):
+    from course_lib.teacher_student.dynamics import spiked_matrix_tensor
+    from course_lib.teacher_student.dynamics import _matrix_tensor as mt
+
+    c = _cfg(smoke)
+    out = []
+    for N in c["tensor_n"]:
+        inst = spiked_matrix_tensor(max(N, 10), 3, 0.5, 1.0, rng=13)
+        N = inst.N
+        x = np.random.default_rng(14).standard_normal(N)
+        g = np.empty(N)
+        T = baselines.dense_tensor_from_packed(inst.T_packed, N)
+        xf = x.astype(np.float32)
+
+        def ours():
+            return mt._tensor_contract(inst.T_packed, x, N, g)
+
+        def base():
+            return baselines.dense_tensor_gradient(T, xf)
+
+        t = compare(ours, base, repeats=c["repeats"], min_time=c["min_time"])
+        ours()
+        gd = baselines.dense_tensor_gradient(T.astype(np.float64), x)
+        err = float(np.max(np.abs(g - gd)) / np.max(np.abs(gd)))
+        gbps = inst.T_packed.nbytes / t.ours_median / 1e9
+        out.append(Result(f"matrix-tensor gradient, N = {N}", f"N = {N}, packed float32 i<j<k vs dense float32 N^3", t,
+                          "`_tensor_contract` (packed, numba)", "`np.einsum('ijk,j,k->i')` dense",
+                          f"rel err {err:.1e} (vs float64 dense)", "float32 sums",
+                          extra={"bandwidth_GBps": gbps, "roofline_fraction": gbps / bw["triad_GBps"]}))
+    # the packed kernel alone at a size beyond the caches: its bandwidth
+    N = c["tensor_big"]
+    inst = spiked_matrix_tensor(N, 3, 0.5, 1.0, rng=15)
+    x = np.random.default_rng(16).standard_normal(N)
+    g = np.empty(N)
+    t = compare(lambda: mt._tensor_contract(inst.T_packed, x, N, g), lambda: None, repeats=c["repeats"],
+                min_time=c["min_time"])
+    gbps = inst.T_packed.nbytes / t.ours_median / 1e9
+    out.append(Result(f"matrix-tensor gradient (packed only), N = {N}", f"N = {N}, {inst.T_packed.nbytes / 1e6:.0f} MB",
+                      t, "`_tensor_contract`", "-", "-", "-", target=">= 50 % of triad roofline", has_base=False,
+                      extra={"bandwidth_GBps": gbps, "roofline_fraction": gbps / bw["triad_GBps"]}))
+    return out
+
+
+BENCHMARKS = {
+    "sk": bench_sk,
+    "hopfield": bench_hopfield,
+    "tracy_widom": bench_tracy_widom,
+    "edge": bench_edge,
+    "state_evolution": bench_state_evolution,
+    "tensor": bench_tensor,
+}
