@@ -1,5 +1,6 @@
 """Structural checks of the book: table of contents, notebooks, metadata, citations."""
 
+import ast
 import json
 import pathlib
 import re
@@ -142,3 +143,185 @@ def test_config_executes_notebooks():
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert cfg["execute"]["execute_notebooks"] in ("cache", "force")
     assert cfg["execute"].get("allow_errors") is False
+
+
+# --- No assertion depends on wall-clock time; no number in the prose that no code produces (issue 19) ---------------
+
+_TIMER_FUNCTIONS = {"perf_counter", "perf_counter_ns", "process_time", "process_time_ns", "monotonic", "monotonic_ns",
+                    "thread_time", "thread_time_ns", "default_timer", "timeit"}
+_TIMER_MODULES = {"time", "timeit"}
+
+
+def _is_timer_call(node):
+    if not isinstance(node, ast.Call):
+        return False
+    f = node.func
+    if isinstance(f, ast.Name):
+        return f.id in _TIMER_FUNCTIONS
+    if isinstance(f, ast.Attribute):
+        if f.attr in _TIMER_FUNCTIONS:
+            return True
+        # time.time(), time.time_ns(), timeit.repeat()
+        return isinstance(f.value, ast.Name) and f.value.id in _TIMER_MODULES and f.attr in {"time", "time_ns", "repeat"}
+    return False
+
+
+def _uses_time(node, tainted):
+    return any(_is_timer_call(n) or (isinstance(n, ast.Name) and n.id in tainted) for n in ast.walk(node))
+
+
+def _target_names(target):
+    """Names bound by an assignment target; for ``x[i] = ...`` or ``x.a = ...`` the container ``x``, not ``i``."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+    elif isinstance(target, (ast.Subscript, ast.Attribute)):
+        yield from _target_names(target.value)
+
+
+def _is_record(node):
+    """A dict display or ``dict(...)`` call: a timing stored under one key does not taint the other keys."""
+    return isinstance(node, ast.Dict) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                                          and node.func.id == "dict")
+
+
+def wall_clock_asserts(sources):
+    """Assert statements of the code cells ``sources`` whose test uses a clock reading.
+
+    A name is tainted when it is assigned (also through a subscript or an attribute of it, augmented assignment or a
+    ``for`` target) from an expression that calls a clock (``time.perf_counter``, ``time.time``, ``timeit``,
+    ``time.process_time``, ...) or uses a tainted name; the taint is propagated over the whole notebook until it no
+    longer grows. A simple check, not a data-flow analysis: a dict display or ``dict(...)`` that stores a timing under
+    one key beside other results does not taint them. Returns the offending assert statements as source text.
+    """
+    trees = []
+    for src in sources:
+        code = "\n".join("pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines())
+        try:
+            trees.append(ast.parse(code))
+        except SyntaxError:
+            continue
+    tainted = set()
+    while True:
+        before = len(tainted)
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                    if not _is_record(node.value) and _uses_time(node.value, tainted):
+                        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                        for t in targets:
+                            tainted.update(_target_names(t))
+                elif isinstance(node, (ast.For, ast.comprehension)) and _uses_time(node.iter, tainted):
+                    tainted.update(_target_names(node.target))
+                elif isinstance(node, ast.NamedExpr) and _uses_time(node.value, tainted):
+                    tainted.add(node.target.id)
+        if len(tainted) == before:
+            break
+    return [ast.unparse(node) for tree in trees for node in ast.walk(tree)
+            if isinstance(node, ast.Assert) and _uses_time(node.test, tainted)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_assertion_depends_on_wall_clock_time(path):
+    nb = nbformat.read(path, as_version=4)
+    bad = wall_clock_asserts([c.source for c in nb.cells if c.cell_type == "code"])
+    assert not bad, f"assertions on wall-clock time (a busy machine fails them; timings belong in `make bench`): {bad}"
+
+
+def test_wall_clock_check_catches_a_planted_example():
+    planted = ["import time\nt0 = time.perf_counter()\nrun()\nelapsed = time.perf_counter() - t0",
+               "cost = {}\ncost['a'] = (elapsed, 3)\nratio = cost['a'][0] / 2\nassert 3.0 <= ratio <= 20.0",
+               "from timeit import default_timer\nassert default_timer() > 0"]
+    assert wall_clock_asserts(planted) == ["assert 3.0 <= ratio <= 20.0", "assert default_timer() > 0"]
+    clean = ["import time\nt0 = time.perf_counter()\nx = compute()\nprint(time.perf_counter() - t0)", "assert x > 0"]
+    assert wall_clock_asserts(clean) == []
+
+
+_MD_FENCE = re.compile(r"^(`{3,}|:{3,})\s*(\{[^}]*\})?.*$")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_MD_MATH_BLOCK = re.compile(r"\$\$.*?\$\$", re.S)
+_MD_AMSMATH = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
+_MD_INLINE_MATH = re.compile(r"(?<!\\)\$(?:[^$\n]|\n(?!\s*\n))+?(?<!\\)\$")
+_MD_ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")  # {glue:text}, {cite}, {eq}, {ref}, {numref}, {doc}, {prf:ref}, ...
+_MD_CODE = re.compile(r"`[^`\n]*`")
+_MD_LINK_OR_LABEL = re.compile(r"\]\([^)]*\)|\([a-z]+-[\w-]+\)")  # link targets, (eq-label) after $$ ... $$
+_MD_LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
+_MD_NUMBER = re.compile(r"[\w.,\u2013-]*\d[\w.,\u2013-]*")
+ALLOWLIST_FILE = ROOT / "tests" / "markdown_numbers_allowlist.txt"
+
+
+def markdown_numbers(source):
+    """Tokens with digits in a Markdown cell, outside the places where a number is allowed.
+
+    Allowed: ``{glue:text}`` and every other role (``{cite}``, ``{eq}``, ``{ref}``, ...), math (``$...$``, ``$$...$$``,
+    amsmath environments), code spans and code blocks, ``(label)=`` targets, headings, directive option lines
+    (``:label:``, ``:name:``), link targets and list markers.
+    """
+    text = _MD_AMSMATH.sub(" ", _MD_MATH_BLOCK.sub(" ", _MD_COMMENT.sub(" ", source)))
+    kept, fence, directives = [], None, []
+    for line in text.splitlines():
+        s = line.strip()
+        if fence is not None:  # inside a plain code block: skip it up to its closing fence
+            fence = None if s == fence else fence
+            continue
+        m = _MD_FENCE.match(s)
+        if m:
+            if m.group(2):
+                directives.append(m.group(1))  # ```{glue:figure} or :::{exercise}: its body is prose
+            elif directives and s == directives[-1]:
+                directives.pop()
+            elif s.startswith("```"):
+                fence = m.group(1)
+            continue
+        if s.startswith("#") or re.match(r"^\([\w:.-]+\)=$", s) or re.match(r"^:[\w-]+:", s):
+            continue
+        kept.append(line)
+    text = _MD_LIST_MARKER.sub(" ", "\n".join(kept))
+    text = _MD_LINK_OR_LABEL.sub("]", _MD_INLINE_MATH.sub(" ", _MD_CODE.sub(" ", _MD_ROLE.sub(" ", text))))
+    return [t.strip(".,-\u2013") for t in _MD_NUMBER.findall(text)]
+
+
+def _number_allowlist():
+    """``path | token | reason`` lines of tests/markdown_numbers_allowlist.txt as {(path, token): reason}."""
+    entries = {}
+    for ln in ALLOWLIST_FILE.read_text().splitlines():
+        if ln.strip() and not ln.startswith("#"):
+            path, token, reason = (part.strip() for part in ln.split("|", 2))
+            entries[(path, token)] = reason
+    return entries
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_numbers_in_lecture_prose_come_from_code_or_a_source(path):
+    rel = str(path.relative_to(ROOT))
+    allowed = {tok for (p, tok) in _number_allowlist() if p == rel}
+    nb = nbformat.read(path, as_version=4)
+    found = {t for c in nb.cells if c.cell_type == "markdown" for t in markdown_numbers(c.source)}
+    bad = sorted(found - allowed)
+    assert not bad, (f"numbers typed into the Markdown of {rel}: {bad}. Glue them from a cell ({{glue:text}}), cite "
+                     f"their source, write a constant as math, or add '{rel} | TOKEN | reason' to {ALLOWLIST_FILE.name}")
+
+
+def test_number_allowlist_has_reasons_and_no_stale_entries():
+    found = {}
+    for path in LECTURES:
+        nb = nbformat.read(path, as_version=4)
+        found[str(path.relative_to(ROOT))] = {t for c in nb.cells if c.cell_type == "markdown"
+                                              for t in markdown_numbers(c.source)}
+    entries = _number_allowlist()
+    assert all(reason for reason in entries.values()), "every allow-listed number needs a reason"
+    stale = sorted(f"{p} | {t}" for (p, t) in entries if t not in found.get(p, set()))
+    assert not stale, f"allow-list entries that no longer occur (delete them): {stale}"
+
+
+def test_markdown_number_check_catches_a_planted_example():
+    planted = ("The logistic error at $\\alpha = 8$ is 0.0529, below {glue:text}`bayes:.4f` "
+               "{cite}`engel2001statistical`; `n_iter=300`,\n$$ x = 2 $$ (eq-x)\n\n1. a list item")
+    assert markdown_numbers(planted) == ["0.0529"]
+    assert markdown_numbers("```python\nx = 12\n```\n## Experiment 3\n(sec-4)=\n:::{figure} a.png\n:name: fig-5\n:::") == []
+    # the closing fence of a directive does not open a code block: the prose after it is still read
+    assert markdown_numbers("```{glue:figure} fig\n:name: fig\n\nCaption.\n```\n\nA 32-fold range.") == ["32-fold"]
