@@ -46,6 +46,9 @@ TAGS = {
     "slides-new": "start a new slide at this cell",
 }
 _WORDS_ON_SLIDE = 60
+#: Which slides may take more content of a kind (when it fits): prose and results join statements and each other.
+_SHARES = {"text": {"text", "section", "statement", "result"}, "result": {"result", "text", "statement", "section"},
+           "exercise": {"exercise", "section"}}
 _FIRST_SENTENCE_WORDS = 45
 
 
@@ -167,12 +170,13 @@ class _Builder:
     def target(self, height, kind="text"):
         """The slide to add ``height`` px of ``kind`` content to (a new "(cont.)" slide if it is full)."""
         cur = self.current
-        if cur is None or cur.kind not in (kind, "section") or (cur.items and cur.height + height > BUDGET):
+        fits = cur is not None and (not cur.items or cur.height + height <= BUDGET)
+        if cur is None or cur.kind not in _SHARES[kind] or not fits or cur.section != self.section:
             title = self.section
-            if cur is not None and cur.items and cur.kind == kind and cur.section == self.section:
+            if cur is not None and cur.items and cur.section == self.section and kind in ("text", "result", "exercise"):
                 title = cur.title if cur.title.endswith("(cont.)") else f"{cur.title} (cont.)"
             return self.new(title, kind)
-        if cur.kind == "section":
+        if cur.kind == "section" or (kind == "result" and cur.kind == "text"):
             cur.kind = kind
         return cur
 
@@ -225,29 +229,28 @@ class _Builder:
         self.pending_notes = []
 
     def statement(self, block):
+        """A numbered block as a box of parts (title with the first paragraph, then one part per block), so that
+        the browser can move trailing parts to a continuation slide when the slide is too tall."""
         title = numbered_title(block, self.ctx)
-        items = self.body_items(block.children)
+        items = self.body_items(block.children) or [("", 0)]
         kind = "exercise" if block.name == "exercise" else "statement"
         head = f'<div class="statement-title">{_inline_html(title)}.</div>'
+        parts = []
+        for k, (html_, h) in enumerate(items):
+            cls = ["boxed", kind] + (["first"] if k == 0 else []) + (["last"] if k == len(items) - 1 else [])
+            parts.append((f'<div class="{" ".join(cls)}">' + (head if k == 0 else "") + html_ + "</div>",
+                          h + (40 if k == 0 else 0)))
+        total = sum(h for _, h in parts)
         if kind == "exercise":
-            total = sum(h for _, h in items) + 40
             slide = self.target(total, "exercise")
         else:
             cur = self.current
             slide = cur if cur is not None and cur.kind == "section" and not cur.items else self.new(self.section)
             slide.kind = "statement"
-        part, height = [head], 40
-        for html_, h in items:
-            if height + h > BUDGET and len(part) > 1:
-                slide.add(f'<div class="{kind}">' + "\n".join(part) + "</div>", height)
-                slide = self.new(f"{self.section} (cont.)", kind)
-                part, height = [f'<div class="statement-title">{_inline_html(title)} (cont.)</div>'], 40
-            part.append(html_)
-            height += h
-        slide.add(f'<div class="{kind}">' + "\n".join(part) + "</div>", height)
-        self.last_statement = slide if kind == "statement" else self.last_statement
-        if kind == "statement":
+            self.last_statement = slide
             self.current = slide
+        for part in parts:
+            slide.add(*part)
 
     def figure(self, png_b64, caption_html="", alt=""):
         self.flush_pending()
@@ -453,8 +456,11 @@ CSS = """
 .reveal p { margin: 0.35em 0; }
 .reveal ul, .reveal ol { display: block; margin: 0.3em 0 0.3em 1.2em; }
 .reveal .subtitle { color: #555; font-size: 0.9em; }
-.reveal .statement, .reveal .exercise, .reveal .admonition {
-  border-left: 0.25em solid #2a76dd; background: #f3f7fd; padding: 0.35em 0.7em; margin: 0.4em 0; }
+.reveal .boxed, .reveal .admonition {
+  border-left: 0.25em solid #2a76dd; background: #f3f7fd; padding: 0.05em 0.7em; margin: 0; }
+.reveal .boxed.first { margin-top: 0.4em; padding-top: 0.35em; }
+.reveal .boxed.last { margin-bottom: 0.4em; padding-bottom: 0.35em; }
+.reveal .admonition { padding: 0.35em 0.7em; margin: 0.4em 0; }
 .reveal .exercise { border-left-color: #7a4ddb; background: #f6f3fd; }
 .reveal .admonition { border-left-color: #19a35b; background: #f1faf4; }
 .reveal .statement-title { font-weight: bold; margin-bottom: 0.2em; }
@@ -489,7 +495,11 @@ FIT_JS = r"""
     const r = sec.getBoundingClientRect();
     let right = r.left, bottom = r.top;
     sec.querySelectorAll('*').forEach(function (e) {
+      // MathJax's assistive MathML is clipped to nothing, and the parts of its stretchy delimiters overflow
+      // boxes that hide them: a formula counts by its container and its <mjx-math> box only
       if (e.closest('mjx-assistive-mml, aside.notes')) return;
+      const mj = e.parentElement && e.parentElement.closest('mjx-container');
+      if (mj && !(e.tagName === 'MJX-MATH' && e.parentElement === mj)) return;
       const b = e.getBoundingClientRect();
       if (b.width || b.height) { right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom); }
     });
@@ -516,16 +526,53 @@ FIT_JS = r"""
     }
     sec.dataset.fit = String(scale);
   }
+  function parts(sec) {
+    return Array.prototype.filter.call(sec.children, function (e) {
+      return !/^H[12]$/.test(e.tagName) && !(e.tagName === 'ASIDE');
+    });
+  }
+  // Move trailing parts of a slide that is too tall to a continuation slide ("(cont.)"), as often as needed.
+  function split(sec) {
+    if (sec.dataset.kind === 'figure' || sec.dataset.kind === 'title' || parts(sec).length < 2) return;
+    if (overflow(sec).height <= H) return;
+    const next = document.createElement('section');
+    next.dataset.kind = sec.dataset.kind;
+    const h = sec.querySelector('h2'), h2 = document.createElement('h2');
+    h2.innerHTML = h.innerHTML + (/\(cont\.\)\s*$/.test(h.textContent) ? '' : ' (cont.)');
+    next.appendChild(h2);
+    sec.parentNode.insertBefore(next, sec.nextSibling);
+    next.style.display = 'block';
+    while (overflow(sec).height > H && parts(sec).length > 1) {
+      const ps = parts(sec), last = ps[ps.length - 1];
+      next.insertBefore(last, h2.nextSibling);
+    }
+    const rest = parts(sec), moved = parts(next);
+    if (rest.length && rest[rest.length - 1].classList.contains('boxed')) rest[rest.length - 1].classList.add('last');
+    if (moved.length && moved[0].classList.contains('boxed') && !moved[0].classList.contains('first')) {
+      moved[0].classList.add('first');
+      let k = rest.length - 1;
+      while (k > 0 && !rest[k].classList.contains('first')) k--;
+      const t = rest[k] && rest[k].querySelector('.statement-title');
+      if (t) {
+        const c = t.cloneNode(true);
+        c.innerHTML = c.innerHTML.replace(/\.\s*$/, '') + ' (cont.)';
+        moved[0].insertBefore(c, moved[0].firstChild);
+      }
+    }
+    next.style.display = '';
+  }
   function fitAll() {
     const slides = document.querySelector('.reveal .slides');
     slides.style.width = W + 'px'; slides.style.height = H + 'px';
     slides.style.position = 'absolute'; slides.style.left = '0'; slides.style.top = '0';
-    document.querySelectorAll('.reveal .slides > section').forEach(function (sec) {
+    for (let i = 0; i < document.querySelectorAll('.reveal .slides > section').length; i++) {
+      const sec = document.querySelectorAll('.reveal .slides > section')[i];
       const display = sec.style.display;
       sec.style.display = 'block';
+      split(sec);
       fit(sec);
       sec.style.display = display;
-    });
+    }
     slides.removeAttribute('style');
   }
   function start() {
