@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean release test-reader bench
+.PHONY: help env book site slides notebooks test test-lib test-notebooks test-book test-browser student serve clean release test-reader bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 env: $(STAMP)  ## create .venv: requirements-dev.txt (includes the reader's requirements.txt) and course_lib (editable)
 
-book: site slides student  ## build the website (with slides and student homework) into _build/html
+book: site slides student notebooks  ## build the website (with slides, student homework, reader notebooks) into _build/html
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
@@ -51,8 +51,16 @@ $(VENDOR)/.stamp:
 	cd $(VENDOR) && tar xzf requirejs-$(REQUIREJS_VERSION).tgz && cp package/require.js . && rm -rf package *.tgz
 	@touch $@
 
-slides: site $(VENDOR)/.stamp  ## the lectures as reveal.js decks in _build/html/slides (offline)
-	$(BIN)/python -m course_lib.slides lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache --bib book/references.bib
+slides: site $(VENDOR)/.stamp  ## the lectures as curated reveal.js decks and PDF handouts in _build/html/slides (offline)
+	$(BIN)/python -m course_lib.slides decks lectures _build/html --vendor $(VENDOR) --cache _build/.jupyter_cache \
+	  --bib book/references.bib --doctrees _build/.doctrees
+	@# PDF handouts: reveal.js print mode through headless Chromium, one page per slide
+	$(BIN)/python -m course_lib.slides pdf _build/html/slides
+
+notebooks: site student  ## the reader edition (plain Jupyter, install cell) of lectures and student homework in _build/notebooks
+	$(BIN)/python -m course_lib.slides notebooks _build/notebooks --lectures lectures --homework homework \
+	  --student _build/student --site _build/html --cache _build/.jupyter_cache --bib book/references.bib \
+	  --doctrees _build/.doctrees
 
 test-lib: $(STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser --ignore=tests/reader

@@ -99,7 +99,8 @@ def _delivery_links(app, pagename, templatename, context, doctree):
     up = "../" * pagename.count("/")
     name = pagename.rsplit("/", 1)[-1]
     if pagename.startswith("lectures/"):
-        links = [f'<a class="reference external" href="{up}slides/{name}.slides.html">Present this lecture (slides)</a>']
+        links = [f'<a class="reference external" href="{up}slides/{name}.slides.html">Present this lecture (slides)</a>',
+                 f'<a class="reference external" href="{up}slides/{name}.slides.pdf">PDF handout</a>']
     elif pagename.startswith("homework/"):
         links = [f'<a class="reference external" href="{up}student/{name}.ipynb" download>Download the student edition</a>']
         binder = _binder_url(app, f"student/{name}.ipynb")
