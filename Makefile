@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean
+.PHONY: help env book site slides pdf pdf-print test test-lib test-notebooks test-book test-browser student serve clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -28,7 +28,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 env: $(STAMP)  ## create .venv and install requirements.txt (done by every other target)
 
-book: site slides student  ## build the website (with slides and student homework) into _build/html
+book: site slides student  ## build the website (with slides, student homework and PDFs) into _build/html
+	@# the PDFs are printed by Chromium (Debian's chromium package); without it the site is built without them
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$${CHROMIUM:-}" ]; then $(MAKE) --no-print-directory pdf-print; \
+	  else echo "Chromium not found: the PDFs were not built (apt-get install chromium, then make pdf)"; fi
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
@@ -39,6 +42,14 @@ site: $(STAMP)  ## only the Jupyter Book build (warnings are errors)
 	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
 	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
+
+pdf: site  ## the book as one PDF (_build/pdf/book.pdf) and one PDF per page, printed from the website by Chromium
+	$(MAKE) --no-print-directory pdf-print
+
+pdf-print: $(STAMP)
+	$(BIN)/python book/_ext/print_pdf.py --site _build/html --out _build/pdf
+	@# the website links them (book/_ext/reader_pages.py)
+	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
 
 $(VENDOR)/.stamp:
 	@command -v npm >/dev/null || { echo "make slides needs npm (Node.js) to fetch reveal.js from the npm registry"; exit 1; }
