@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides notebooks test test-lib test-notebooks test-book test-browser student serve clean release test-reader bench
+.PHONY: help env book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student serve clean release test-reader bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,7 +31,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 env: $(STAMP)  ## create .venv: requirements-dev.txt (includes the reader's requirements.txt) and course_lib (editable)
 
-book: site slides student notebooks  ## build the website (with slides, student homework, reader notebooks) into _build/html
+book: site slides student notebooks  ## build the website (with slides, student homework, reader notebooks and PDFs) into _build/html
+	@# the PDFs are printed by Chromium (Debian's chromium package); without it the site is built without them
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$${CHROMIUM:-}" ]; then $(MAKE) --no-print-directory pdf-print; \
+	  else echo "Chromium not found: the PDFs were not built (apt-get install chromium, then make pdf)"; fi
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
@@ -42,6 +45,14 @@ site: $(STAMP)  ## only the Jupyter Book build (warnings are errors)
 	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
 	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
+
+pdf: site  ## the book as one PDF (_build/pdf/book.pdf) and one PDF per page, printed from the website by Chromium
+	$(MAKE) --no-print-directory pdf-print
+
+pdf-print: $(STAMP)
+	$(BIN)/python book/_ext/print_pdf.py --site _build/html --out _build/pdf
+	@# the website links them (book/_ext/reader_pages.py)
+	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
 
 $(VENDOR)/.stamp:
 	@command -v npm >/dev/null || { echo "make slides needs npm (Node.js) to fetch reveal.js from the npm registry"; exit 1; }
