@@ -232,6 +232,12 @@ def test_no_assertion_depends_on_wall_clock_time(path):
     assert not bad, f"assertions on wall-clock time (a busy machine fails them; timings belong in `make bench`): {bad}"
 
 
+def test_no_test_asserts_on_wall_clock_time():
+    bad = {str(p.relative_to(ROOT)): wall_clock_asserts([p.read_text()]) for p in sorted((ROOT / "tests").rglob("*.py"))}
+    bad = {p: b for p, b in bad.items() if b}
+    assert not bad, f"tests asserting on wall-clock time (performance belongs in `make bench`, as ratios): {bad}"
+
+
 def test_wall_clock_check_catches_a_planted_example():
     planted = ["import time\nt0 = time.perf_counter()\nrun()\nelapsed = time.perf_counter() - t0",
                "cost = {}\ncost['a'] = (elapsed, 3)\nratio = cost['a'][0] / 2\nassert 3.0 <= ratio <= 20.0",
