@@ -11,6 +11,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._validation import check_array, check_int, check_real
+
 __all__ = ["STYLE", "COLORS", "use_style", "new_figure", "finish", "plot_power_law"]
 
 #: Colour cycle (Okabe-Ito, readable by colour-blind readers).
@@ -38,15 +40,36 @@ STYLE = {
 
 
 def use_style():
-    """Apply the book's matplotlib style (idempotent)."""
+    """Apply the book's matplotlib style (idempotent).
+
+    Examples
+    --------
+    >>> use_style()
+    >>> tuple(mpl.rcParams["figure.figsize"]) == tuple(STYLE["figure.figsize"])
+    True
+    """
     mpl.rcParams.update(STYLE)
 
 
 def new_figure(nrows=1, ncols=1, *, width=None, height=None, **kwargs):
     """Create a figure with the book's style and size; returns ``(fig, axes)``.
 
-    ``axes`` is a single Axes when ``nrows == ncols == 1`` and an array otherwise.
+    ``axes`` is a single Axes when ``nrows == ncols == 1`` and an array otherwise. ``width`` and ``height``
+    (inches, > 0) default to the book's size, scaled with the number of columns and rows.
+
+    Examples
+    --------
+    >>> fig, axes = new_figure(1, 2)
+    >>> axes.shape
+    (2,)
+    >>> plt.close(fig)
     """
+    nrows = check_int("nrows", nrows, minimum=1, maximum=20)
+    ncols = check_int("ncols", ncols, minimum=1, maximum=20)
+    if width is not None:
+        width = check_real("width", width, lower=0.0, lower_open=True, upper=100.0)
+    if height is not None:
+        height = check_real("height", height, lower=0.0, lower_open=True, upper=100.0)
     use_style()
     w = width if width is not None else STYLE["figure.figsize"][0] * (1 if ncols == 1 else 0.75 * ncols)
     h = height if height is not None else STYLE["figure.figsize"][1] * (1 if nrows == 1 else 0.8 * nrows)
@@ -60,7 +83,20 @@ def finish(ax, *, xlabel, ylabel, title=None, legend=True):
     ------
     ValueError
         If a label is empty, or ``legend=True`` and no artist carries a label.
+    TypeError
+        If a label or the title is not a string.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = ax.plot([0, 1], [0, 1], label="identity")
+    >>> finish(ax, xlabel="$x$", ylabel="$y$").get_xlabel()
+    '$x$'
+    >>> plt.close(fig)
     """
+    for name, value in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        if not (value is None and name == "title") and not isinstance(value, str):
+            raise TypeError(f"`{name}` must be a string, got {value!r} of type {type(value).__name__}.")
     if not xlabel or not ylabel:
         raise ValueError("`xlabel` and `ylabel` must be non-empty: every axis of the book is labelled.")
     ax.set_xlabel(xlabel)
@@ -93,9 +129,27 @@ def plot_power_law(ax, x, y, *, y_err=None, fit=None, label=None, color=None, ma
     marker : str
     fit_label : bool
         Whether the fitted line gets a legend entry with its exponent.
+
+    Examples
+    --------
+    >>> from course_lib.erm import fit_power_law
+    >>> fig, ax = new_figure()
+    >>> n = np.array([10.0, 100.0, 1000.0])
+    >>> _ = plot_power_law(ax, n, 1 / n, fit=fit_power_law(n, 1 / n), label="data")
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
+    >>> plt.close(fig)
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x = check_array("x", x, ndim=1, min_len=1)
+    y = check_array("y", y, ndim=1, min_len=1)
+    if y.shape != x.shape:
+        raise ValueError(f"`y` must have the shape of `x`, {x.shape}, got {y.shape}.")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("`x` and `y` must be positive (they are drawn on log-log axes).")
+    if y_err is not None:
+        y_err = check_array("y_err", y_err, ndim=(1, 2))
+        if np.any(y_err < 0):
+            raise ValueError("`y_err` must be non-negative.")
     ax.set_xscale("log")
     ax.set_yscale("log")
     line = ax.errorbar(x, y, yerr=y_err, fmt=marker, color=color, label=label, capsize=2)

@@ -424,6 +424,12 @@ def wishart_edge_scaled(lam, d, n, beta=1):
     .. [1] I. M. Johnstone, "On the distribution of the largest eigenvalue in principal components
        analysis", Ann. Statist. 29 (2001) 295-327.
     .. [2] K. Johansson, "Shape fluctuations and random matrices", Comm. Math. Phys. 209 (2000) 437-476.
+
+    Examples
+    --------
+    >>> s = wishart_edge_scaled(4.0, 100, 400)  # (lambda - mu)/sigma with Johnstone's mu and sigma
+    >>> bool(np.isfinite(s))
+    True
     """
     lam = check_array("lam", lam)
     d = check_int("d", d, minimum=2)

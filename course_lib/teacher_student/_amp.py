@@ -29,6 +29,14 @@ class GAMPResult:
         :math:`q_t = \\lVert \\hat w^t\\rVert^2/p`, equal to :math:`m_t` on the Nishimori line.
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import gamp, glm_teacher_student_data
+    >>> X, y, w = glm_teacher_student_data(200, 100, rng=0)
+    >>> res = gamp(X, y, teacher=w, n_iter=5)
+    >>> type(res).__name__, res.w_hat.shape
+    ('GAMPResult', (100,))
     """
 
     w_hat: np.ndarray = field(repr=False)

@@ -85,6 +85,14 @@ class CommitteeAMPResult:
         :math:`\\hat W^\\top W_*/p` after each iteration (the first row at initialisation), when the teacher is given.
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import committee_amp, committee_data
+    >>> X, y, W = committee_data(100, 50, rng=0)
+    >>> res = committee_amp(X, y, n_iter=5, rng=1)
+    >>> type(res).__name__, res.W_hat.shape
+    ('CommitteeAMPResult', (50, 2))
     """
 
     W_hat: np.ndarray

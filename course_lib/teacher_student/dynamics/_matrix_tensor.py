@@ -43,6 +43,13 @@ class SpikedMatrixTensor:
         Symmetric matrix observation with zero diagonal.
     T_packed : ndarray of float32, shape (N (N-1) (N-2) / 6,)
         Tensor observation ``T_ijk``, ``i < j < k``, in lexicographic order.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import spiked_matrix_tensor
+    >>> res = spiked_matrix_tensor(12, 3, 0.5, 1.0, rng=0)
+    >>> type(res).__name__, res.x_star.shape
+    ('SpikedMatrixTensor', (12,))
     """
 
     N: int
@@ -207,6 +214,14 @@ class LangevinTrajectory:
         Number of time steps.
     converged : bool
         True when the trajectory stayed finite.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import langevin_spiked_matrix_tensor, spiked_matrix_tensor
+    >>> inst = spiked_matrix_tensor(12, 3, 0.5, 1.0, rng=0)
+    >>> res = langevin_spiked_matrix_tensor(inst, 0.0, 0.05, 0.2, rng=1, cbar0=0.5)
+    >>> type(res).__name__, res.Cbar.shape
+    ('LangevinTrajectory', (5,))
     """
 
     t: np.ndarray

@@ -107,6 +107,13 @@ class OnlineSGDResult:
     W, W_teacher : ndarray
         Final student weights and the teacher weights.
     n_steps : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import online_sgd_committee
+    >>> res = online_sgd_committee(50, 1, 1, 0.5, 100, rng=0, n_records=4)
+    >>> type(res).__name__, res.t.shape
+    ('OnlineSGDResult', (5,))
     """
 
     t: np.ndarray
