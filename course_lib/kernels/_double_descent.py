@@ -243,7 +243,13 @@ def optimal_ridge(gamma, signal=1.0, noise=1.0):
     g = _gamma_array(gamma)
     signal = check_real("signal", signal, lower=0.0, lower_open=True)
     noise = check_real("noise", noise, lower=0.0, lower_open=True)
-    lam = noise * g / signal
+    with np.errstate(over="ignore"):
+        lam = noise * g / signal
+    if not np.all(lam <= MAX_ABS):
+        raise ValueError(
+            f"the optimal ridge `noise` * `gamma` / `signal` must be at most {MAX_ABS:g}, got "
+            f"{float(np.max(lam)):g}: `signal` = {signal:g} is too small."
+        )
     m = _mp_stieltjes(g, lam)
     return _out(lam, gamma), _out(noise * g * m, gamma)
 

@@ -174,6 +174,14 @@ class TwoLayerNetwork:
     a: np.ndarray
     scaling: str = "ntk"
 
+    def __post_init__(self):
+        self.W = check_array("W", self.W, ndim=2, min_len=1)
+        self.a = check_array("a", self.a, ndim=1)
+        if self.a.shape[0] != self.W.shape[0]:
+            raise ValueError(f"`a` must have one entry per row of `W` ({self.W.shape[0]}), got {self.a.shape[0]}.")
+        if self.scaling not in ("ntk", "mean_field"):
+            raise ValueError(f"`scaling` must be 'ntk' or 'mean_field', got {self.scaling!r}.")
+
     @property
     def width(self):
         return self.W.shape[0]

@@ -39,6 +39,11 @@ STYLE = {
 }
 
 
+def _check_axes(ax):
+    if not isinstance(ax, mpl.axes.Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes (from new_figure), got {type(ax).__name__}.")
+
+
 def use_style():
     """Apply the book's matplotlib style (idempotent).
 
@@ -94,6 +99,7 @@ def finish(ax, *, xlabel, ylabel, title=None, legend=True):
     '$x$'
     >>> plt.close(fig)
     """
+    _check_axes(ax)
     for name, value in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
         if not (value is None and name == "title") and not isinstance(value, str):
             raise TypeError(f"`{name}` must be a string, got {value!r} of type {type(value).__name__}.")
@@ -140,6 +146,11 @@ def plot_power_law(ax, x, y, *, y_err=None, fit=None, label=None, color=None, ma
     ('log', 'log')
     >>> plt.close(fig)
     """
+    _check_axes(ax)
+    if fit is not None and not (hasattr(fit, "exponent") and callable(getattr(fit, "predict", None))):
+        raise TypeError(f"`fit` must be a PowerLawFit (from course_lib.erm.fit_power_law), got {type(fit).__name__}.")
+    if not isinstance(marker, str) or marker not in mpl.lines.Line2D.markers:
+        raise ValueError(f"`marker` must be a matplotlib marker string such as 'o' or 's', got {marker!r}.")
     x = check_array("x", x, ndim=1, min_len=1)
     y = check_array("y", y, ndim=1, min_len=1)
     if y.shape != x.shape:

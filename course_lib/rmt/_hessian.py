@@ -127,16 +127,17 @@ def _check_shape(shape):
     return shape
 
 
-def _check_data(X, y, shape):
+def _check_data(X, y, shape, names=("X", "y")):
     _check_shape(shape)
-    X = check_array("X", X, ndim=2)
-    y = check_array("y", y, ndim=1, dtype=np.int64)
+    nx, ny = names
+    X = check_array(nx, X, ndim=2)
+    y = check_array(ny, y, ndim=1, dtype=np.int64)
     if X.shape[0] != y.shape[0]:
-        raise ValueError(f"`X` and `y` must have the same number of rows, got {X.shape[0]} and {y.shape[0]}.")
+        raise ValueError(f"`{nx}` and `{ny}` must have the same number of rows, got {X.shape[0]} and {y.shape[0]}.")
     if X.shape[1] != shape.d:
-        raise ValueError(f"`X` must have shape[1] = d = {shape.d}, got {X.shape[1]}.")
+        raise ValueError(f"`{nx}` must have shape[1] = d = {shape.d}, got {X.shape[1]}.")
     if np.any(y < 0) or np.any(y >= shape.C):
-        raise ValueError(f"`y` must contain class labels in 0..{shape.C - 1}.")
+        raise ValueError(f"`{ny}` must contain class labels in 0..{shape.C - 1}.")
     return X, y
 
 
@@ -247,7 +248,7 @@ def mlp_train(X, y, shape, *, lr, n_steps, momentum=0.0, rng=None, record=(), X_
     record = {int(check_int("record", r, minimum=0, maximum=n_steps)) for r in record}
     has_val = X_val is not None
     if has_val:
-        X_val, y_val = _check_data(X_val, y_val, shape)
+        X_val, y_val = _check_data(X_val, y_val, shape, names=("X_val", "y_val"))
     theta = mlp_init(shape, rng)
     v = np.zeros_like(theta)
     checkpoints = {}

@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real, check_rng
+from .._validation import MAX_ABS, check_array, check_int, check_real, check_rng
 from ._deep import _check_activation
 
 __all__ = [
@@ -173,7 +173,12 @@ def random_features_stieltjes(z, eta, zeta, phi, psi):
     1.0
     """
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)
-    z = np.asarray(z, dtype=complex)
+    try:
+        z = np.asarray(z, dtype=complex)
+    except (TypeError, ValueError):
+        raise TypeError(f"`z` must be a complex number or array, got {z!r} of type {type(z).__name__}.") from None
+    if not np.all(np.isfinite(z)) or np.any(np.abs(z) > MAX_ABS):
+        raise ValueError(f"`z` must be finite and at most {MAX_ABS:g} in modulus.")
     if np.any(z.imag <= 0):
         raise ValueError("`z` must lie in the upper half plane (Im z > 0).")
     shape = z.shape

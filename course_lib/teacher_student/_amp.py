@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import DivergenceWarning, check_array, check_int, check_real, check_rng
+from .._validation import MAX_ABS, DivergenceWarning, check_array, check_int, check_real, check_rng
 from ._channels import make_channel
 from ._priors import make_prior
 
@@ -107,6 +107,8 @@ def gamp(X, y, prior="gaussian", channel="sign", n_iter=50, damping=0.0, noise=0
     if X.dtype in (np.float32, np.float64):  # float32 is kept as is (no copy) for large problems
         if not np.all(np.isfinite(X)):
             raise ValueError("`X` must contain only finite values (no NaN or inf).")
+        if X.size and float(np.max(np.abs(X))) > MAX_ABS:
+            raise ValueError(f"`X` must be at most {MAX_ABS:g} in magnitude (larger values overflow).")
     else:
         X = check_array("X", X, ndim=2)
     if X.ndim != 2:

@@ -15,12 +15,13 @@ The tensor is stored packed (only ``i < j < k``, float32) and contracted in one 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
-from ..._validation import check_int, check_real, check_rng
+from ..._validation import DivergenceWarning, check_int, check_real, check_rng
 
 __all__ = ["SpikedMatrixTensor", "spiked_matrix_tensor", "LangevinTrajectory", "langevin_spiked_matrix_tensor"]
 
@@ -296,4 +297,10 @@ def langevin_spiked_matrix_tensor(instance, T, dt, t_max, rng=None, *, cbar0=0.1
 
     cb, en, c0 = _heun_on_sphere(drift, instance.x_star, cbar0, T, dt, n, rng.standard_normal)
     converged = bool(np.all(np.isfinite(cb)) and np.all(np.isfinite(en)))
+    if not converged:
+        warnings.warn(
+            f"the Langevin integration blew up (non-finite values): decrease `dt` (got {dt:g}).",
+            DivergenceWarning,
+            stacklevel=2,
+        )
     return LangevinTrajectory(t=dt * np.arange(n + 1), Cbar=cb, energy=en, C0=c0, n_steps=n, converged=converged)
