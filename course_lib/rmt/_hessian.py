@@ -10,7 +10,7 @@ import numpy as np
 from scipy.linalg.blas import dsyrk
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
-from .._validation import check_array, check_int, check_real, check_rng
+from .._validation import check_array, check_int, check_real, check_rng, check_sequence
 
 try:  # the matrix-vector products of Lanczos are small: multi-threaded BLAS only adds overhead (and contention)
     from threadpoolctl import threadpool_limits
@@ -245,7 +245,7 @@ def mlp_train(X, y, shape, *, lr, n_steps, momentum=0.0, rng=None, record=(), X_
     n_steps = check_int("n_steps", n_steps, minimum=1)
     momentum = check_real("momentum", momentum, lower=0.0, upper=1.0, upper_open=True)
     tol = check_real("tol", tol, lower=0.0)
-    record = {int(check_int("record", r, minimum=0, maximum=n_steps)) for r in record}
+    record = {int(check_int("record", r, minimum=0, maximum=n_steps)) for r in check_sequence("record", record, min_len=0)}
     has_val = X_val is not None
     if has_val:
         X_val, y_val = _check_data(X_val, y_val, shape, names=("X_val", "y_val"))
