@@ -36,11 +36,30 @@ class PiecewiseLinear:
         :math:`t_0 < t_1 < \dots < t_K`, the ends of the interval included.
     slopes, intercepts : ndarray, shape (K,)
         :math:`s_k` and :math:`c_k`.
+
+    Examples
+    --------
+    >>> pl = PiecewiseLinear(np.array([-2.0, 0.0, 2.0]), np.array([-1.0, 1.0]), np.array([0.0, 0.0]))  # |x|
+    >>> pl.n_pieces, pl(np.array([-2.0, 0.5])).tolist()
+    (2, [2.0, 0.5])
     """
 
     breakpoints: np.ndarray
     slopes: np.ndarray
     intercepts: np.ndarray
+
+    def __post_init__(self):
+        t = check_array("breakpoints", self.breakpoints, ndim=1, min_len=2)
+        if np.any(np.diff(t) <= 0):
+            raise ValueError(f"`breakpoints` must be strictly increasing, got {t.tolist()}.")
+        s = check_array("slopes", self.slopes, ndim=1)
+        c = check_array("intercepts", self.intercepts, ndim=1)
+        for name, a in (("slopes", s), ("intercepts", c)):
+            if a.size != t.size - 1:
+                raise ValueError(f"`{name}` must have len(breakpoints) - 1 = {t.size - 1} entries, got {a.size}.")
+        object.__setattr__(self, "breakpoints", t)
+        object.__setattr__(self, "slopes", s)
+        object.__setattr__(self, "intercepts", c)
 
     @property
     def n_pieces(self):

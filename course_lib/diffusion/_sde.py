@@ -27,6 +27,13 @@ class BackwardResult:
         The states at ``t_saved``.
     n_steps : int
         Number of steps taken.
+
+    Examples
+    --------
+    >>> from course_lib.diffusion import backward_diffusion
+    >>> res = backward_diffusion(lambda x, t: -x, np.zeros((10, 1)), np.linspace(1.0, 0.0, 11), rng=0)
+    >>> type(res).__name__, res.x.shape, res.n_steps
+    ('BackwardResult', (10, 1), 10)
     """
 
     x: np.ndarray
@@ -49,6 +56,14 @@ class CloningResult:
         Binomial standard error :math:`\\sqrt{\\hat p(1-\\hat p)/N}` of ``same``, floored at :math:`1/N` so that it is
         never zero when all (or no) pairs agree.
     n_pairs : int
+
+    Examples
+    --------
+    >>> from course_lib.diffusion import cloning_experiment
+    >>> res = cloning_experiment(lambda x, t: -x, np.zeros((50, 1)), np.linspace(2, 0, 21), [10],
+    ...                          lambda x: (x[:, 0] > 0).astype(int), rng=0)
+    >>> type(res).__name__, res.same.shape, res.n_pairs
+    ('CloningResult', (1,), 50)
     """
 
     t: np.ndarray

@@ -262,6 +262,7 @@ def torus_sine_nn_risk(n, d, *, tol=1e-12):
     """
     n = check_int("n", n, minimum=1)
     d = check_int("d", d, minimum=1)
+    tol = check_real("tol", tol, lower=0.0, lower_open=True, upper=1.0)
     nv = n * ball_volume(d)
     nu = 0.5 * d - 1.0
     log_c = special.gammaln(nu + 1.0)

@@ -243,14 +243,28 @@ def optimal_ridge(gamma, signal=1.0, noise=1.0):
     g = _gamma_array(gamma)
     signal = check_real("signal", signal, lower=0.0, lower_open=True)
     noise = check_real("noise", noise, lower=0.0, lower_open=True)
-    lam = noise * g / signal
+    with np.errstate(over="ignore"):
+        lam = noise * g / signal
+    if not np.all(lam <= MAX_ABS):
+        raise ValueError(
+            f"the optimal ridge `noise` * `gamma` / `signal` must be at most {MAX_ABS:g}, got "
+            f"{float(np.max(lam)):g}: `signal` = {signal:g} is too small."
+        )
     m = _mp_stieltjes(g, lam)
     return _out(lam, gamma), _out(noise * g * m, gamma)
 
 
 @dataclass(frozen=True)
 class RiskSimulation:
-    """Monte Carlo excess risks: ``risks`` (one per run), their ``mean`` and its standard error ``stderr``."""
+    """Monte Carlo excess risks: ``risks`` (one per run), their ``mean`` and its standard error ``stderr``.
+
+    Examples
+    --------
+    >>> from course_lib.kernels import ridge_regression_simulation
+    >>> res = ridge_regression_simulation(40, 20, 0.1, n_runs=3, rng=0)
+    >>> type(res).__name__, res.risks.shape
+    ('RiskSimulation', (3,))
+    """
 
     risks: np.ndarray
     mean: float
@@ -416,6 +430,13 @@ class BenignTerms:
         :math:`k^*/n + n/R_{k^*}(\Sigma)` (multiplies :math:`\Delta` in the upper and lower bounds).
     bias : float
         :math:`\lVert\Sigma\rVert\max\{\sqrt{r_0/n}, r_0/n\}` (multiplies :math:`\lVert w_*\rVert^2`).
+
+    Examples
+    --------
+    >>> from course_lib.kernels import benign_bound_terms
+    >>> res = benign_bound_terms([1.0] * 400, 100)
+    >>> type(res).__name__, res.k_star
+    ('BenignTerms', 0)
     """
 
     k_star: int

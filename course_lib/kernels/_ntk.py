@@ -162,11 +162,25 @@ class TwoLayerNetwork:
         Second-layer weights.
     scaling : str
         ``"ntk"`` (:math:`c_m = m^{-1/2}`) or ``"mean_field"`` (:math:`c_m = 1/m`).
+
+    Examples
+    --------
+    >>> net = TwoLayerNetwork(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1.0, -1.0]))
+    >>> net.width, round(float(net([[2.0, 1.0]])[0]), 12)  # (relu(2) - relu(1)) / sqrt(2)
+    (2, 0.707106781187)
     """
 
     W: np.ndarray
     a: np.ndarray
     scaling: str = "ntk"
+
+    def __post_init__(self):
+        self.W = check_array("W", self.W, ndim=2, min_len=1)
+        self.a = check_array("a", self.a, ndim=1)
+        if self.a.shape[0] != self.W.shape[0]:
+            raise ValueError(f"`a` must have one entry per row of `W` ({self.W.shape[0]}), got {self.a.shape[0]}.")
+        if self.scaling not in ("ntk", "mean_field"):
+            raise ValueError(f"`scaling` must be 'ntk' or 'mean_field', got {self.scaling!r}.")
 
     @property
     def width(self):
@@ -305,6 +319,15 @@ class TrainResult:
         Steps taken.
     converged : bool
         Whether the loss reached ``target_loss``.
+
+    Examples
+    --------
+    >>> from course_lib.kernels import train_two_layer, two_layer_network
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((5, 3)), rng.standard_normal(5)
+    >>> res = train_two_layer(two_layer_network(50, 3, rng=rng), X, y, lr=1.0, max_steps=10)
+    >>> type(res).__name__, res.n_steps
+    ('TrainResult', 10)
     """
 
     network: TwoLayerNetwork

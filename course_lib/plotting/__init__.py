@@ -11,6 +11,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._validation import check_array, check_int, check_real
+
 __all__ = [
     "STYLE",
     "COLORS",
@@ -71,8 +73,20 @@ STYLE = {
 }
 
 
+def _check_axes(ax):
+    if not isinstance(ax, mpl.axes.Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes (from new_figure), got {type(ax).__name__}.")
+
+
 def use_style():
-    """Apply the book's matplotlib style (idempotent)."""
+    """Apply the book's matplotlib style (idempotent).
+
+    Examples
+    --------
+    >>> use_style()
+    >>> tuple(mpl.rcParams["figure.figsize"]) == tuple(STYLE["figure.figsize"])
+    True
+    """
     mpl.rcParams.update(STYLE)
 
 
@@ -96,6 +110,12 @@ def new_figure(nrows=1, ncols=1, *, width=None, height=None, **kwargs):
     [8.0, 2.76]
     >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
+    nrows = check_int("nrows", nrows, minimum=1, maximum=20)
+    ncols = check_int("ncols", ncols, minimum=1, maximum=20)
+    if width is not None:
+        width = check_real("width", width, lower=0.0, lower_open=True, upper=100.0)
+    if height is not None:
+        height = check_real("height", height, lower=0.0, lower_open=True, upper=100.0)
     use_style()
     if nrows < 1 or ncols < 1:
         raise ValueError(f"`nrows` and `ncols` must be >= 1, got nrows={nrows}, ncols={ncols}.")
@@ -228,7 +248,21 @@ def finish(ax, *, xlabel, ylabel, title=None, legend=True):
     ------
     ValueError
         If a label is empty, or ``legend=True`` and no artist carries a label.
+    TypeError
+        If a label or the title is not a string.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = ax.plot([0, 1], [0, 1], label="identity")
+    >>> finish(ax, xlabel="$x$", ylabel="$y$").get_xlabel()
+    '$x$'
+    >>> plt.close(fig)
     """
+    _check_axes(ax)
+    for name, value in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        if not (value is None and name == "title") and not isinstance(value, str):
+            raise TypeError(f"`{name}` must be a string, got {value!r} of type {type(value).__name__}.")
     if not xlabel or not ylabel:
         raise ValueError("`xlabel` and `ylabel` must be non-empty: every axis of the book is labelled.")
     ax.set_xlabel(xlabel)
@@ -262,9 +296,32 @@ def plot_power_law(ax, x, y, *, y_err=None, fit=None, label=None, color=None, ma
     marker : str
     fit_label : bool
         Whether the fitted line gets a legend entry with its exponent.
+
+    Examples
+    --------
+    >>> from course_lib.erm import fit_power_law
+    >>> fig, ax = new_figure()
+    >>> n = np.array([10.0, 100.0, 1000.0])
+    >>> _ = plot_power_law(ax, n, 1 / n, fit=fit_power_law(n, 1 / n), label="data")
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
+    >>> plt.close(fig)
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    _check_axes(ax)
+    if fit is not None and not (hasattr(fit, "exponent") and callable(getattr(fit, "predict", None))):
+        raise TypeError(f"`fit` must be a PowerLawFit (from course_lib.erm.fit_power_law), got {type(fit).__name__}.")
+    if not isinstance(marker, str) or marker not in mpl.lines.Line2D.markers:
+        raise ValueError(f"`marker` must be a matplotlib marker string such as 'o' or 's', got {marker!r}.")
+    x = check_array("x", x, ndim=1, min_len=1)
+    y = check_array("y", y, ndim=1, min_len=1)
+    if y.shape != x.shape:
+        raise ValueError(f"`y` must have the shape of `x`, {x.shape}, got {y.shape}.")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("`x` and `y` must be positive (they are drawn on log-log axes).")
+    if y_err is not None:
+        y_err = check_array("y_err", y_err, ndim=(1, 2))
+        if np.any(y_err < 0):
+            raise ValueError("`y_err` must be non-negative.")
     ax.set_xscale("log")
     ax.set_yscale("log")
     line = ax.errorbar(x, y, yerr=y_err, fmt=marker, color=color, label=label, capsize=2)

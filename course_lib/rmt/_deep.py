@@ -25,6 +25,14 @@ __all__ = [
 
 #: Result of :func:`mean_field_fixed_point`.
 MeanFieldFixedPoint = namedtuple("MeanFieldFixedPoint", ["q_star", "chi", "m1", "m2", "converged", "n_iter"])
+MeanFieldFixedPoint.__doc__ = """Result of :func:`mean_field_fixed_point`: ``q_star``, ``chi``, ``m1``, ``m2``, ``converged``, ``n_iter``.
+
+Examples
+--------
+>>> fp = mean_field_fixed_point("tanh", 1.5, 0.1)
+>>> type(fp).__name__, bool(fp.converged), round(fp.q_star, 6), round(fp.chi, 6)
+('MeanFieldFixedPoint', True, 0.813322, 1.129053)
+"""
 
 _ACTIVATIONS = ("linear", "tanh", "relu")
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(160)

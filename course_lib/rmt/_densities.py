@@ -97,7 +97,13 @@ def _check_ratio(ratio):
 
 
 def marchenko_pastur_edges(ratio):
-    r"""Edges :math:`\lambda_\pm = (1 \pm \sqrt\gamma)^2` of the Marchenko--Pastur law with ratio :math:`\gamma = d/n > 0`."""
+    r"""Edges :math:`\lambda_\pm = (1 \pm \sqrt\gamma)^2` of the Marchenko--Pastur law with ratio :math:`\gamma = d/n > 0`.
+
+    Examples
+    --------
+    >>> tuple(float(e) for e in marchenko_pastur_edges(0.25))  # (1 - 1/2)^2, (1 + 1/2)^2
+    (0.25, 2.25)
+    """
     g = _check_ratio(ratio)
     return (1.0 - np.sqrt(g)) ** 2, (1.0 + np.sqrt(g)) ** 2
 
@@ -261,7 +267,13 @@ def fuss_catalan_moment(L, k):
 
 
 def fuss_catalan_edge(L):
-    r"""Right edge :math:`(L+1)^{L+1}/L^L` of the support of the Fuss--Catalan law of order :math:`L`."""
+    r"""Right edge :math:`(L+1)^{L+1}/L^L` of the support of the Fuss--Catalan law of order :math:`L`.
+
+    Examples
+    --------
+    >>> fuss_catalan_edge(1), fuss_catalan_edge(2)  # 4 (Marchenko-Pastur, ratio 1) and 27/4
+    (4.0, 6.75)
+    """
     L = _check_depth(L)
     return (L + 1.0) ** (L + 1) / float(L) ** L
 

@@ -315,7 +315,7 @@ def largest_eigenvalue_samples(n, beta, size, rng=None, *, cutoff=10.0):
         Number of samples, >= 1.
     rng : seed or numpy.random.Generator, optional
     cutoff : float or None
-        The constant :math:`c` (>= 1); ``None`` keeps the whole :math:`n\times n` matrix.
+        The constant :math:`c` (>= 1); ``None`` keeps the whole :math:`n\times n` matrix (only for ``n * size <= 1e8``).
 
     Returns
     -------
@@ -338,6 +338,11 @@ def largest_eigenvalue_samples(n, beta, size, rng=None, *, cutoff=10.0):
     size = check_int("size", size, minimum=1)
     if cutoff is not None:
         cutoff = check_real("cutoff", cutoff, lower=1.0)
+    elif n * size > 10**8:  # the whole matrix for every sample: minutes to hours
+        raise ValueError(
+            f"`cutoff` = None keeps the whole {n} x {n} matrix for each of the {size} samples; allowed only for "
+            "n * size <= 1e8: pass a cutoff (the default 10.0 keeps only the edge block)."
+        )
     rng = check_rng(rng)
     k = _edge_block(n, beta, cutoff)
     scale = np.sqrt(beta * n / 2.0)
@@ -424,6 +429,12 @@ def wishart_edge_scaled(lam, d, n, beta=1):
     .. [1] I. M. Johnstone, "On the distribution of the largest eigenvalue in principal components
        analysis", Ann. Statist. 29 (2001) 295-327.
     .. [2] K. Johansson, "Shape fluctuations and random matrices", Comm. Math. Phys. 209 (2000) 437-476.
+
+    Examples
+    --------
+    >>> s = wishart_edge_scaled(4.0, 100, 400)  # (lambda - mu)/sigma with Johnstone's mu and sigma
+    >>> bool(np.isfinite(s))
+    True
     """
     lam = check_array("lam", lam)
     d = check_int("d", d, minimum=2)

@@ -38,6 +38,12 @@ class JacobianDensity:
         The largest number of Newton iterations used at one continuation step.
     converged : bool
         True when the residual at the returned points is below the tolerance.
+
+    Examples
+    --------
+    >>> res = deep_jacobian_density([0.5, 1.0], 2, "relu", np.sqrt(2.0), 0.0)
+    >>> type(res).__name__, res.atom, bool(res.converged), bool(np.all(res.pdf > 0))
+    ('JacobianDensity', 0.5, True, True)
     """
 
     x: np.ndarray

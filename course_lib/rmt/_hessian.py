@@ -10,7 +10,7 @@ import numpy as np
 from scipy.linalg.blas import dsyrk
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
-from .._validation import check_array, check_int, check_real, check_rng
+from .._validation import check_array, check_int, check_real, check_rng, check_sequence
 
 try:  # the matrix-vector products of Lanczos are small: multi-threaded BLAS only adds overhead (and contention)
     from threadpoolctl import threadpool_limits
@@ -45,6 +45,12 @@ class MLPShape:
     """Sizes of the network x -> W2 tanh(W1 x + b1) + b2: inputs ``d``, hidden units ``h``, classes ``C``.
 
     The parameter vector is ``[W1 (h x d, row-major), b1 (h), W2 (C x h, row-major), b2 (C)]``.
+
+    Examples
+    --------
+    >>> shape = MLPShape(3, 4, 2)
+    >>> shape.n_params, int(shape.weight_mask().sum())  # 4*3 + 4 + 2*4 + 2 parameters, 20 of them weights
+    (26, 20)
     """
 
     d: int
@@ -93,6 +99,15 @@ class MLPTraining:
     n_iter : int
     converged : bool
         ``grad_norm <= tol``.
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, mlp_train
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((20, 2)), rng.integers(0, 2, 20)
+    >>> res = mlp_train(X, y, MLPShape(2, 3, 2), lr=0.5, n_steps=10, rng=0)
+    >>> type(res).__name__, res.train_loss.shape, res.n_iter
+    ('MLPTraining', (11,), 10)
     """
 
     theta: np.ndarray
@@ -112,16 +127,17 @@ def _check_shape(shape):
     return shape
 
 
-def _check_data(X, y, shape):
+def _check_data(X, y, shape, names=("X", "y")):
     _check_shape(shape)
-    X = check_array("X", X, ndim=2)
-    y = check_array("y", y, ndim=1, dtype=np.int64)
+    nx, ny = names
+    X = check_array(nx, X, ndim=2)
+    y = check_array(ny, y, ndim=1, dtype=np.int64)
     if X.shape[0] != y.shape[0]:
-        raise ValueError(f"`X` and `y` must have the same number of rows, got {X.shape[0]} and {y.shape[0]}.")
+        raise ValueError(f"`{nx}` and `{ny}` must have the same number of rows, got {X.shape[0]} and {y.shape[0]}.")
     if X.shape[1] != shape.d:
-        raise ValueError(f"`X` must have shape[1] = d = {shape.d}, got {X.shape[1]}.")
+        raise ValueError(f"`{nx}` must have shape[1] = d = {shape.d}, got {X.shape[1]}.")
     if np.any(y < 0) or np.any(y >= shape.C):
-        raise ValueError(f"`y` must contain class labels in 0..{shape.C - 1}.")
+        raise ValueError(f"`{ny}` must contain class labels in 0..{shape.C - 1}.")
     return X, y
 
 
@@ -229,10 +245,10 @@ def mlp_train(X, y, shape, *, lr, n_steps, momentum=0.0, rng=None, record=(), X_
     n_steps = check_int("n_steps", n_steps, minimum=1)
     momentum = check_real("momentum", momentum, lower=0.0, upper=1.0, upper_open=True)
     tol = check_real("tol", tol, lower=0.0)
-    record = {int(check_int("record", r, minimum=0, maximum=n_steps)) for r in record}
+    record = {int(check_int("record", r, minimum=0, maximum=n_steps)) for r in check_sequence("record", record, min_len=0)}
     has_val = X_val is not None
     if has_val:
-        X_val, y_val = _check_data(X_val, y_val, shape)
+        X_val, y_val = _check_data(X_val, y_val, shape, names=("X_val", "y_val"))
     theta = mlp_init(shape, rng)
     v = np.zeros_like(theta)
     checkpoints = {}
@@ -258,6 +274,16 @@ def mlp_logit_jacobian(theta, X, shape):
     With :math:`a = W_1x + b_1`, :math:`f = W_2\tanh(a) + b_2`: :math:`\partial f_k/\partial W_{1,ji} = W_{2,kj}\tanh'(a_j)x_i`,
     :math:`\partial f_k/\partial b_{1,j} = W_{2,kj}\tanh'(a_j)`, :math:`\partial f_k/\partial W_{2,k'j} = \delta_{kk'}\tanh(a_j)`,
     :math:`\partial f_k/\partial b_{2,k'} = \delta_{kk'}`.
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, mlp_init, mlp_logit_jacobian
+    >>> shape = MLPShape(3, 4, 2)  # d = 3 inputs, h = 4 hidden units, C = 2 classes: P = 26 parameters
+    >>> theta = mlp_init(shape, rng=0)
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
+    >>> mlp_logit_jacobian(theta, X, shape).shape  # (n, C, P)
+    (10, 2, 26)
     """
     theta = _check_theta(theta, shape)
     X = check_array("X", X, ndim=2)
@@ -299,6 +325,17 @@ def mlp_gauss_newton(theta, X, y, shape, *, chunk=256):
        Computation 14 (2002).
     .. [2] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
        Hessians", ICML 2019, arXiv:1901.08244.
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, mlp_gauss_newton, mlp_init
+    >>> shape = MLPShape(3, 4, 2)  # d = 3 inputs, h = 4 hidden units, C = 2 classes: P = 26 parameters
+    >>> theta = mlp_init(shape, rng=0)
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
+    >>> G = mlp_gauss_newton(theta, X, y, shape)
+    >>> G.shape, bool(np.linalg.eigvalsh(G).min() > -1e-12)  # positive semi-definite
+    ((26, 26), True)
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
@@ -338,6 +375,17 @@ def mlp_hessian(theta, X, y, shape):
     ----------
     .. [1] L. Sagun, U. Evci, V. U. Guney, Y. Dauphin, L. Bottou, "Empirical analysis of the Hessian of over-parametrized
        neural networks", ICLR workshop 2018, arXiv:1706.04454.
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, mlp_gauss_newton, mlp_hessian, mlp_init
+    >>> shape = MLPShape(3, 4, 2)  # d = 3 inputs, h = 4 hidden units, C = 2 classes: P = 26 parameters
+    >>> theta = mlp_init(shape, rng=0)
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
+    >>> H, G = mlp_hessian(theta, X, y, shape)
+    >>> H.shape, bool(np.allclose(G, mlp_gauss_newton(theta, X, y, shape)))
+    ((26, 26), True)
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
@@ -368,6 +416,17 @@ def mlp_empirical_fisher(theta, X, y, shape):
 
     It uses the observed labels instead of the model's predictive distribution, and so differs from :math:`G`
     (Kunstner, Balles, Hennig 2019).
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, mlp_empirical_fisher, mlp_init
+    >>> shape = MLPShape(3, 4, 2)  # d = 3 inputs, h = 4 hidden units, C = 2 classes: P = 26 parameters
+    >>> theta = mlp_init(shape, rng=0)
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
+    >>> F = mlp_empirical_fisher(theta, X, y, shape)
+    >>> F.shape, bool(np.allclose(F, F.T))
+    ((26, 26), True)
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
@@ -396,6 +455,16 @@ def class_mean_gradient_gram(theta, X, y, shape):
     ----------
     .. [1] V. Papyan, "Measurements of three-level hierarchical structure in the outliers in the spectrum of deepnet
        Hessians", ICML 2019, arXiv:1901.08244.
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, class_mean_gradient_gram, mlp_init
+    >>> shape = MLPShape(3, 4, 2)  # d = 3 inputs, h = 4 hidden units, C = 2 classes: P = 26 parameters
+    >>> theta = mlp_init(shape, rng=0)
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
+    >>> class_mean_gradient_gram(theta, X, y, shape).shape  # C x C
+    (2, 2)
     """
     theta = _check_theta(theta, shape)
     X, y = _check_data(X, y, shape)
@@ -454,6 +523,17 @@ class MLPTopEigen:
     n_matvec : int
         Number of curvature-vector products used by the Lanczos iteration.
     converged : bool
+
+    Examples
+    --------
+    >>> from course_lib.rmt import MLPShape, mlp_init, mlp_top_eigenvalues
+    >>> shape = MLPShape(3, 4, 2)  # d = 3 inputs, h = 4 hidden units, C = 2 classes: P = 26 parameters
+    >>> theta = mlp_init(shape, rng=0)
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
+    >>> res = mlp_top_eigenvalues(theta, X, y, shape, k=2, rng=0)
+    >>> type(res).__name__, res.eigenvalues.shape
+    ('MLPTopEigen', (2,))
     """
 
     eigenvalues: np.ndarray

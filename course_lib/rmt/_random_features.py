@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real, check_rng
+from .._validation import MAX_ABS, check_array, check_int, check_real, check_rng
 from ._deep import _check_activation
 
 __all__ = [
@@ -22,6 +22,14 @@ __all__ = [
 
 #: Result of :func:`activation_constants`: mean ``E f(sigma z)``, ``eta`` and ``zeta``.
 ActivationConstants = namedtuple("ActivationConstants", ["mean", "eta", "zeta"])
+ActivationConstants.__doc__ = """Result of :func:`activation_constants`: mean ``E f(sigma z)``, ``eta`` and ``zeta``.
+
+Examples
+--------
+>>> c = activation_constants("linear")
+>>> type(c).__name__, float(c.eta), float(c.zeta)
+('ActivationConstants', 1.0, 1.0)
+"""
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(200)
 _GH_W = _GH_W / np.sqrt(2.0 * np.pi)  # E g(z), z ~ N(0, 1)
@@ -43,6 +51,12 @@ def activation_constants(activation, sigma=1.0):
     -------
     ActivationConstants
         ``(mean, eta, zeta)``.
+
+    Examples
+    --------
+    >>> c = activation_constants("relu")  # mean 1/sqrt(2 pi), eta = 1/2 - 1/(2 pi), zeta = 1/4
+    >>> round(float(c.mean), 6), round(float(c.eta), 6), round(float(c.zeta), 6)
+    (0.398942, 0.340845, 0.25)
     """
     _check_activation(activation)
     sigma = check_real("sigma", sigma, lower=0.0, lower_open=True)
@@ -76,6 +90,12 @@ def random_features_gram_eigenvalues(n0, n1, m, activation, *, sigma=1.0, linear
     -------
     ndarray, shape (n1,)
         The eigenvalues of :math:`M`, ascending.
+
+    Examples
+    --------
+    >>> ev = random_features_gram_eigenvalues(100, 50, 200, "relu", rng=0)
+    >>> ev.shape, bool(np.all(np.diff(ev) >= 0))
+    ((50,), True)
     """
     n0 = check_int("n0", n0, minimum=1)
     n1 = check_int("n1", n1, minimum=1)
@@ -144,9 +164,21 @@ def random_features_stieltjes(z, eta, zeta, phi, psi):
     taken is the one with :math:`\operatorname{Im} G < 0` closest to :math:`1/z` in the sense of the large-:math:`z`
     expansion, namely the root minimising :math:`|G(z) - G_{\rm ref}(z)|` where the reference is obtained by continuation
     from :math:`z = \operatorname{Re}z + 10i` down to the requested imaginary part. ``z`` must have positive imaginary part.
+
+    Examples
+    --------
+    >>> c = activation_constants("relu")
+    >>> z = 1000.0 + 1.0j  # far from the spectrum, G(z) ~ 1/z
+    >>> round(float((z * random_features_stieltjes(z, c.eta, c.zeta, 0.5, 0.5)).real), 3)
+    1.0
     """
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)
-    z = np.asarray(z, dtype=complex)
+    try:
+        z = np.asarray(z, dtype=complex)
+    except (TypeError, ValueError):
+        raise TypeError(f"`z` must be a complex number or array, got {z!r} of type {type(z).__name__}.") from None
+    if not np.all(np.isfinite(z)) or np.any(np.abs(z) > MAX_ABS):
+        raise ValueError(f"`z` must be finite and at most {MAX_ABS:g} in modulus.")
     if np.any(z.imag <= 0):
         raise ValueError("`z` must lie in the upper half plane (Im z > 0).")
     shape = z.shape
@@ -176,7 +208,14 @@ def random_features_stieltjes(z, eta, zeta, phi, psi):
 
 def random_features_atom(eta, zeta, phi, psi):
     r"""Mass of the atom at 0: :math:`\max(0, 1 - \psi/\phi)` (rank :math:`\le m`), and for :math:`\zeta = \eta`
-    (linear activation) also :math:`1-\psi` if larger (rank :math:`\le n_0`)."""
+    (linear activation) also :math:`1-\psi` if larger (rank :math:`\le n_0`).
+
+    Examples
+    --------
+    >>> c = activation_constants("relu")
+    >>> random_features_atom(c.eta, c.zeta, 1.0, 0.5), random_features_atom(c.eta, c.zeta, 0.5, 1.0)
+    (0.5, 0.0)
+    """
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)
     atom = max(0.0, 1.0 - psi / phi)
     if zeta == eta:
@@ -187,7 +226,15 @@ def random_features_atom(eta, zeta, phi, psi):
 def random_features_pdf(x, eta, zeta, phi, psi, *, eps=1e-9):
     r"""Density :math:`\rho(x) = -\frac1\pi\operatorname{Im}G(x + i\varepsilon)` of the absolutely continuous part of the
     limiting spectrum of :math:`\frac1m YY^\top` (see :func:`random_features_stieltjes`); the atom at 0, if any, is
-    :func:`random_features_atom`. ``eps`` is the distance to the real axis (default 1e-9)."""
+    :func:`random_features_atom`. ``eps`` is the distance to the real axis (default 1e-9).
+
+    Examples
+    --------
+    >>> c = activation_constants("relu")
+    >>> rho = random_features_pdf([0.5, 1.0], c.eta, c.zeta, 0.5, 0.5)
+    >>> rho.shape, bool(np.all(rho >= 0))
+    ((2,), True)
+    """
     x = check_array("x", x, ndim=None)
     eps = check_real("eps", eps, lower=0.0, lower_open=True)
     G = random_features_stieltjes(x + 1j * eps, eta, zeta, phi, psi)
@@ -197,7 +244,15 @@ def random_features_pdf(x, eta, zeta, phi, psi, *, eps=1e-9):
 
 def random_features_moments(eta, zeta, phi, psi):
     r"""First two moments of the limiting spectrum, from the expansion of :math:`P` in powers of :math:`t`:
-    :math:`m_1 = \eta` and :math:`m_2 = \eta^2(1 + \phi/\psi) + \zeta^2/\psi`."""
+    :math:`m_1 = \eta` and :math:`m_2 = \eta^2(1 + \phi/\psi) + \zeta^2/\psi`.
+
+    Examples
+    --------
+    >>> c = activation_constants("relu")
+    >>> m1, m2 = random_features_moments(c.eta, c.zeta, 0.5, 0.5)
+    >>> round(float(m1), 6) == round(float(c.eta), 6)  # the mean eigenvalue is eta
+    True
+    """
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)
     return eta, eta**2 * (1.0 + phi / psi) + zeta**2 / psi
 
@@ -205,7 +260,14 @@ def random_features_moments(eta, zeta, phi, psi):
 def random_features_cdf(x, eta, zeta, phi, psi, *, n_grid=4001):
     r"""Distribution function of the limiting spectrum (atom at 0 included), by trapezoidal integration of
     :func:`random_features_pdf` on a grid of ``n_grid`` points between 0 and the upper edge of the support, located from the
-    spectrum's second moment and refined on the grid. Vectorised in ``x``."""
+    spectrum's second moment and refined on the grid. Vectorised in ``x``.
+
+    Examples
+    --------
+    >>> c = activation_constants("relu")
+    >>> random_features_cdf([0.0, 100.0], c.eta, c.zeta, 0.5, 0.5).round(6).tolist()
+    [0.0, 1.0]
+    """
     x = check_array("x", x, ndim=None)
     n_grid = check_int("n_grid", n_grid, minimum=11)
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)

@@ -20,6 +20,14 @@ __all__ = [
 
 #: A spiked matrix and its planted unit vector.
 SpikedSample = namedtuple("SpikedSample", ["matrix", "spike"])
+SpikedSample.__doc__ = """A spiked matrix and its planted unit vector (``matrix``, ``spike``).
+
+Examples
+--------
+>>> s = spiked_wigner(50, 2.0, rng=0)
+>>> type(s).__name__, s.matrix.shape, round(float(np.linalg.norm(s.spike)), 12)
+('SpikedSample', (50, 50), 1.0)
+"""
 
 
 def _out(arr):

@@ -32,6 +32,13 @@ class CurieWeissExact:
         :math:`\\langle H\\rangle/N`, :math:`-\\frac{1}{\\beta N}\\log Z_N` and :math:`\\beta(e - f)`.
     m_values, m_probabilities : ndarray
         The law of :math:`m` under the Gibbs measure.
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import curie_weiss_exact
+    >>> res = curie_weiss_exact(1, 1.0)
+    >>> type(res).__name__, round(res.free_energy, 6)
+    ('CurieWeissExact', -1.193147)
     """
 
     magnetization: float
@@ -98,6 +105,13 @@ class MeanFieldMagnetization:
         :math:`f = m^2/2 - \\beta^{-1}\\log(2\\cosh\\beta(m + h))` and energy :math:`-m^2/2 - hm`.
     converged : bool
     iterations : int
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import curie_weiss_mean_field
+    >>> res = curie_weiss_mean_field(2.0)
+    >>> type(res).__name__, round(res.m, 6)
+    ('MeanFieldMagnetization', 0.957504)
     """
 
     m: float

@@ -96,6 +96,14 @@ class HopfieldRun:
         Zero temperature: a sweep without a flip was reached (a fixed point). Always False at finite beta.
     overlaps : ndarray or None
         Final overlaps :math:`m_\\mu = \\xi^\\mu\\cdot S/N` (pattern dynamics only).
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import hopfield_couplings, hopfield_dynamics
+    >>> xi = np.array([[1, -1, 1, -1, 1, 1]])
+    >>> res = hopfield_dynamics(hopfield_couplings(xi), [1, 1, 1, -1, 1, 1], 10, rng=0)
+    >>> type(res).__name__, res.converged
+    ('HopfieldRun', True)
     """
 
     state: np.ndarray
@@ -358,6 +366,13 @@ class RetrievalThreshold:
         Width w of the logistic curve 1 / (1 + exp((alpha - alpha_half) / w)).
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import hopfield_retrieval_threshold
+    >>> res = hopfield_retrieval_threshold([0.1, 0.15, 0.2], [20, 10, 0], 20)
+    >>> type(res).__name__, round(res.alpha_half, 3)
+    ('RetrievalThreshold', 0.15)
     """
 
     alpha_half: float
@@ -447,6 +462,13 @@ class AGSSolution:
     converged : bool
     n_iter : int
         Fixed-point iterations (0 for the closed-form T = 0 solution).
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import ags_solution
+    >>> res = ags_solution(0.1)
+    >>> type(res).__name__, bool(res.m > 0.9)
+    ('AGSSolution', True)
     """
 
     m: float
@@ -692,6 +714,13 @@ class MixtureState:
     stable : bool
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import hopfield_mixture_state
+    >>> res = hopfield_mixture_state(3)
+    >>> type(res).__name__, res.m
+    ('MixtureState', 0.5)
     """
 
     m: float

@@ -205,6 +205,13 @@ class MonteCarloRun:
         Final configuration.
     acceptance : float
         Fraction of accepted proposals.
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import metropolis, sk_couplings
+    >>> res = metropolis(sk_couplings(10, rng=1), beta=0.5, n_sweeps=4, rng=2)
+    >>> type(res).__name__, res.energies.shape
+    ('MonteCarloRun', (4,))
     """
 
     energies: np.ndarray
@@ -400,6 +407,13 @@ class ParallelTemperingRun:
         Overlap :math:`q_{ab} = \\frac1N\\sum_i S_i^a S_i^b` of two independent replica sets at each temperature.
     swap_acceptance : ndarray, shape (n_temp - 1,)
         Acceptance rate of exchanges between neighbouring temperatures.
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import parallel_tempering, sk_couplings
+    >>> res = parallel_tempering(sk_couplings(8, rng=0), [0.5, 1.0], 4, rng=1)
+    >>> type(res).__name__, res.energies.shape[1]
+    ('ParallelTemperingRun', 2)
     """
 
     betas: np.ndarray
@@ -505,6 +519,13 @@ class AnnealingRun:
         Lowest :math:`H/N` of each restart.
     state : ndarray of int8
         A configuration with the lowest energy.
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import simulated_annealing, sk_couplings
+    >>> res = simulated_annealing(sk_couplings(10, rng=0), np.linspace(0.1, 2.0, 5), rng=1)
+    >>> type(res).__name__, res.state.shape
+    ('AnnealingRun', (10,))
     """
 
     energy: float

@@ -236,6 +236,13 @@ class RSBSolution:
     free_energy, energy, entropy : float
     converged : bool
     iterations : int
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import sk_rsb
+    >>> res = sk_rsb(0.0, k=1)
+    >>> type(res).__name__, res.k
+    ('RSBSolution', 1)
     """
 
     T: float

@@ -46,6 +46,13 @@ class PSpinInstance:
         Order of the interaction.
     tensor : ndarray of shape (n,) * p
         The symmetric tensor :math:`A`.
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import pspin_instance
+    >>> res = pspin_instance(10, 3, rng=0)
+    >>> type(res).__name__, res.n, res.p
+    ('PSpinInstance', 10, 3)
     """
 
     def __init__(self, tensor, p):
@@ -177,6 +184,13 @@ class PSpinDescentResult:
         Steps taken.
     converged : bool
         Whether ``gradient_norm < tol`` was reached (only for zero temperature).
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import pspin_gradient_descent, pspin_instance
+    >>> res = pspin_gradient_descent(pspin_instance(20, 3, rng=1), n_steps=3000, tol=1e-4, rng=2)
+    >>> type(res).__name__, bool(res.energy < 0)
+    ('PSpinDescentResult', True)
     """
 
     state: np.ndarray

@@ -61,6 +61,13 @@ class ReplicaSymmetricSolution:
         :math:`\\lambda = 1 - \\beta^2\\mathbb E\\,\\mathrm{sech}^4\\beta(\\sqrt q z + h)`; RS is stable iff :math:`\\lambda > 0`.
     converged : bool
     iterations : int
+
+    Examples
+    --------
+    >>> from course_lib.spin_glasses import sk_replica_symmetric
+    >>> res = sk_replica_symmetric(0.0)
+    >>> type(res).__name__, round(res.energy, 6)
+    ('ReplicaSymmetricSolution', -0.797885)
     """
 
     T: float

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import DivergenceWarning, check_array, check_int, check_real, check_rng
+from .._validation import MAX_ABS, DivergenceWarning, check_array, check_int, check_real, check_rng
 from ._channels import make_channel
 from ._priors import make_prior
 
@@ -29,6 +29,14 @@ class GAMPResult:
         :math:`q_t = \\lVert \\hat w^t\\rVert^2/p`, equal to :math:`m_t` on the Nishimori line.
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import gamp, glm_teacher_student_data
+    >>> X, y, w = glm_teacher_student_data(200, 100, rng=0)
+    >>> res = gamp(X, y, teacher=w, n_iter=5)
+    >>> type(res).__name__, res.w_hat.shape
+    ('GAMPResult', (100,))
     """
 
     w_hat: np.ndarray = field(repr=False)
@@ -99,6 +107,8 @@ def gamp(X, y, prior="gaussian", channel="sign", n_iter=50, damping=0.0, noise=0
     if X.dtype in (np.float32, np.float64):  # float32 is kept as is (no copy) for large problems
         if not np.all(np.isfinite(X)):
             raise ValueError("`X` must contain only finite values (no NaN or inf).")
+        if X.size and float(np.max(np.abs(X))) > MAX_ABS:
+            raise ValueError(f"`X` must be at most {MAX_ABS:g} in magnitude (larger values overflow).")
     else:
         X = check_array("X", X, ndim=2)
     if X.ndim != 2:

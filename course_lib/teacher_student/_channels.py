@@ -13,6 +13,7 @@ import math
 import numpy as np
 from scipy import integrate
 
+from .._validation import check_real
 from ._quadrature import gauss_hermite_normal, log_Phi, log_phi, mills_ratio
 
 __all__ = ["SignChannel", "LinearChannel", "CHANNELS", "make_channel"]
@@ -21,12 +22,19 @@ _N_NODES = 161
 
 
 class SignChannel:
-    r"""Sign (probit when :math:`\Delta > 0`) channel: :math:`Z_{out}(y, \omega, V) = \Phi(y\omega/\sqrt{V+\Delta})`."""
+    r"""Sign (probit when :math:`\Delta > 0`) channel: :math:`Z_{out}(y, \omega, V) = \Phi(y\omega/\sqrt{V+\Delta})`.
+
+    Examples
+    --------
+    >>> g, dg = SignChannel().gout(np.array([1.0]), np.array([0.0]), 1.0)
+    >>> round(float(g[0]), 6), round(float(dg[0]), 6)  # sqrt(2/pi) and 2/pi at omega = 0, V = 1
+    (0.797885, 0.63662)
+    """
 
     name = "sign"
 
     def __init__(self, noise=0.0):
-        self.noise = float(noise)
+        self.noise = check_real("noise", noise, lower=0.0)
 
     def sample(self, z, rng):
         if self.noise > 0:
@@ -101,12 +109,19 @@ class SignChannel:
 
 
 class LinearChannel:
-    r"""Gaussian additive channel :math:`y = z + \sqrt\Delta\,\xi`, :math:`\Delta > 0`."""
+    r"""Gaussian additive channel :math:`y = z + \sqrt\Delta\,\xi`, :math:`\Delta > 0`.
+
+    Examples
+    --------
+    >>> g, dg = LinearChannel(0.5).gout(np.array([1.0]), np.array([0.0]), 0.5)  # (y - omega)/(V + Delta)
+    >>> g.tolist(), dg.tolist()
+    ([1.0], [1.0])
+    """
 
     name = "linear"
 
     def __init__(self, noise=1.0):
-        self.noise = float(noise)
+        self.noise = check_real("noise", noise, lower=0.0, lower_open=True)
 
     def sample(self, z, rng):
         return z + math.sqrt(self.noise) * rng.standard_normal(z.shape)

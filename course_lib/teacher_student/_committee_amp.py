@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
 
-from .._validation import check_array, check_int, check_real, check_rng
+from .._validation import DivergenceWarning, check_array, check_int, check_real, check_rng
 from ._committee_se import _bvn
 
 __all__ = ["CommitteeAMPResult", "committee_amp", "committee_data"]
@@ -85,6 +86,14 @@ class CommitteeAMPResult:
         :math:`\\hat W^\\top W_*/p` after each iteration (the first row at initialisation), when the teacher is given.
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import committee_amp, committee_data
+    >>> X, y, W = committee_data(100, 50, rng=0)
+    >>> res = committee_amp(X, y, n_iter=5, rng=1)
+    >>> type(res).__name__, res.W_hat.shape
+    ('CommitteeAMPResult', (50, 2))
     """
 
     W_hat: np.ndarray
@@ -158,9 +167,20 @@ def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_sca
         A = -(n / p) * dg.mean(axis=0)
         A = 0.5 * (A + A.T)
         B = X.T @ g / sq + W @ A
-        Cn = np.linalg.inv(np.eye(2) + A)
-        Wn = B @ Cn
-        Wn = (1 - damping) * Wn + damping * W
+        if np.all(np.isfinite(A)) and np.all(np.isfinite(B)) and abs(np.linalg.det(np.eye(2) + A)) > 1e-300:
+            Cn = np.linalg.inv(np.eye(2) + A)
+            Wn = (1 - damping) * (B @ Cn) + damping * W
+        else:
+            Cn = Wn = np.full((1, 1), np.nan)
+        if not (np.all(np.isfinite(Wn)) and np.all(np.isfinite(Cn))):
+            warnings.warn(
+                f"committee AMP diverged at iteration {it} (a non-finite estimate); the last finite iterate is "
+                f"returned with converged=False: increase `damping` (got {damping:g}).",
+                DivergenceWarning,
+                stacklevel=2,
+            )
+            it -= 1
+            break
         C = (1 - damping) * Cn + damping * C
         change = np.linalg.norm(Wn - W) / max(np.linalg.norm(Wn), 1e-300)
         W = Wn

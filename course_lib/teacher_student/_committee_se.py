@@ -163,6 +163,13 @@ class CommitteeFixedPoint:
     n_iter : int
     history : ndarray, shape (n_iter + 1, 2, 2)
         The overlap matrices along the iteration.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import committee_state_evolution
+    >>> fp = committee_state_evolution(0.5)
+    >>> type(fp).__name__, bool(fp.converged)
+    ('CommitteeFixedPoint', True)
     """
 
     q: np.ndarray

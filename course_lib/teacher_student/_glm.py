@@ -55,6 +55,13 @@ class GLMFixedPoint:
         Overlap :math:`m_t` after each iteration, :math:`m_0` first.
     converged : bool
     n_iter : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import glm_state_evolution
+    >>> fp = glm_state_evolution(2.0, prior="gaussian")
+    >>> type(fp).__name__, bool(fp.converged)
+    ('GLMFixedPoint', True)
     """
 
     alpha: float
@@ -214,7 +221,15 @@ def bayes_optimal_error(alpha, prior="gaussian", channel="sign", noise=0.0, kind
 
 class BinaryThresholds(NamedTuple):
     """Thresholds of the Rademacher-prior sign perceptron: ``alpha_it`` (first-order transition of the free entropy)
-    and ``alpha_alg`` (spinodal of the uninformed branch, where AMP starts to succeed)."""
+    and ``alpha_alg`` (spinodal of the uninformed branch, where AMP starts to succeed).
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import binary_teacher_thresholds
+    >>> th = binary_teacher_thresholds()
+    >>> type(th).__name__, bool(th.alpha_alg > th.alpha_it)  # a hard phase between the two
+    ('BinaryThresholds', True)
+    """
 
     alpha_it: float
     alpha_alg: float

@@ -326,6 +326,13 @@ class BinaryRSEntropy:
     converged : bool
     n_iter : int
         Number of root-finder iterations.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import binary_perceptron_rs_entropy
+    >>> r = binary_perceptron_rs_entropy(0.5)
+    >>> type(r).__name__, bool(0 < r.entropy < 0.5 * np.log(2))
+    ('BinaryRSEntropy', True)
     """
 
     alpha: float
@@ -481,6 +488,13 @@ class BinaryEnumeration:
         Number of :math:`w\\in\\{\\pm1\\}^N` storing the first :math:`P` patterns, for :math:`P = 0, \\dots`.
     critical : ndarray, shape (n_trials,)
         Largest :math:`P` with at least one solution (capped at ``n_patterns``).
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import binary_perceptron_enumeration
+    >>> r = binary_perceptron_enumeration(5, 3, 2, rng=0)
+    >>> type(r).__name__, r.n_solutions[:, 0].tolist()  # all 2^5 vectors solve zero patterns
+    ('BinaryEnumeration', [32, 32])
     """
 
     n_solutions: np.ndarray

@@ -27,7 +27,14 @@ def _log2cosh(x):
 
 
 class Prior:
-    """Base class: a prior with second moment ``rho`` (see the module docstring for the conventions)."""
+    """Base class: a prior with second moment ``rho`` (see the module docstring for the conventions).
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student import GaussianPrior, Prior
+    >>> isinstance(GaussianPrior(), Prior), GaussianPrior().rho
+    (True, 1.0)
+    """
 
     name = "prior"
     rho = 1.0
@@ -54,7 +61,14 @@ class Prior:
 
 
 class GaussianPrior(Prior):
-    """Standard Gaussian prior :math:`\\mathcal N(0, 1)` (the spherical perceptron), :math:`\\rho = 1`."""
+    """Standard Gaussian prior :math:`\\mathcal N(0, 1)` (the spherical perceptron), :math:`\\rho = 1`.
+
+    Examples
+    --------
+    >>> fa, fv = GaussianPrior().denoise(np.array([1.0]), 1.0)  # B/(1 + A), 1/(1 + A)
+    >>> fa.tolist(), fv.tolist()
+    ([0.5], [0.5])
+    """
 
     name = "gaussian"
     rho = 1.0
@@ -75,7 +89,14 @@ class GaussianPrior(Prior):
 
 
 class RademacherPrior(Prior):
-    """Rademacher prior :math:`\\pm 1` with probability 1/2 (the binary perceptron), :math:`\\rho = 1`."""
+    """Rademacher prior :math:`\\pm 1` with probability 1/2 (the binary perceptron), :math:`\\rho = 1`.
+
+    Examples
+    --------
+    >>> fa, fv = RademacherPrior().denoise(np.array([0.0, 100.0]), 1.0)  # tanh(B), 1 - tanh(B)^2
+    >>> fa.tolist(), fv.tolist()
+    ([0.0, 1.0], [1.0, 0.0])
+    """
 
     name = "rademacher"
     rho = 1.0
@@ -111,6 +132,12 @@ class GaussBernoulliPrior(Prior):
     ----------
     rho : float
         Density of non-zeros, in :math:`(0, 1]`; also the second moment.
+
+    Examples
+    --------
+    >>> p = GaussBernoulliPrior(0.3)
+    >>> p, p.rho, p.sample(4, np.random.default_rng(0)).shape
+    (GaussBernoulliPrior(rho=0.3), 0.3, (4,))
     """
 
     name = "gauss_bernoulli"

@@ -36,6 +36,13 @@ class SpikedMatrixFlow:
         Response ``R(t_i, t_j)`` for ``t_j <= t_i`` (zero above the diagonal).
     mu : ndarray
         Lagrange multiplier.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import spiked_matrix_flow_exact
+    >>> res = spiked_matrix_flow_exact(0.5, 0.2, [0.0, 1.0])
+    >>> type(res).__name__, res.Cbar.shape
+    ('SpikedMatrixFlow', (2,))
     """
 
     t: np.ndarray

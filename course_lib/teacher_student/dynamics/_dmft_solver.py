@@ -193,6 +193,13 @@ class DMFTSolution:
         Number of time steps.
     converged : bool
         True when every entry is finite (the explicit scheme did not blow up).
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import dmft_spiked_matrix_tensor
+    >>> res = dmft_spiked_matrix_tensor(3, 0.5, 2.0, 0.0, 0.1, 0.5)
+    >>> type(res).__name__, res.Cbar.shape
+    ('DMFTSolution', (6,))
     """
 
     t: np.ndarray

@@ -36,6 +36,13 @@ class HiddenManifoldData:
         Labels of the latent teacher :math:`\sum_m g(\tilde w_m\cdot c/\sqrt d)`.
     W_latent : ndarray, shape (M, d)
         Latent teacher weights.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import hidden_manifold_data
+    >>> res = hidden_manifold_data(5, 30, 3, "sign", rng=0)
+    >>> type(res).__name__, res.X.shape
+    ('HiddenManifoldData', (5, 30))
     """
 
     X: np.ndarray

@@ -15,12 +15,13 @@ The tensor is stored packed (only ``i < j < k``, float32) and contracted in one 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
-from ..._validation import check_int, check_real, check_rng
+from ..._validation import DivergenceWarning, check_int, check_real, check_rng
 
 __all__ = ["SpikedMatrixTensor", "spiked_matrix_tensor", "LangevinTrajectory", "langevin_spiked_matrix_tensor"]
 
@@ -43,6 +44,13 @@ class SpikedMatrixTensor:
         Symmetric matrix observation with zero diagonal.
     T_packed : ndarray of float32, shape (N (N-1) (N-2) / 6,)
         Tensor observation ``T_ijk``, ``i < j < k``, in lexicographic order.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import spiked_matrix_tensor
+    >>> res = spiked_matrix_tensor(12, 3, 0.5, 1.0, rng=0)
+    >>> type(res).__name__, res.x_star.shape
+    ('SpikedMatrixTensor', (12,))
     """
 
     N: int
@@ -207,6 +215,14 @@ class LangevinTrajectory:
         Number of time steps.
     converged : bool
         True when the trajectory stayed finite.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import langevin_spiked_matrix_tensor, spiked_matrix_tensor
+    >>> inst = spiked_matrix_tensor(12, 3, 0.5, 1.0, rng=0)
+    >>> res = langevin_spiked_matrix_tensor(inst, 0.0, 0.05, 0.2, rng=1, cbar0=0.5)
+    >>> type(res).__name__, res.Cbar.shape
+    ('LangevinTrajectory', (5,))
     """
 
     t: np.ndarray
@@ -281,4 +297,10 @@ def langevin_spiked_matrix_tensor(instance, T, dt, t_max, rng=None, *, cbar0=0.1
 
     cb, en, c0 = _heun_on_sphere(drift, instance.x_star, cbar0, T, dt, n, rng.standard_normal)
     converged = bool(np.all(np.isfinite(cb)) and np.all(np.isfinite(en)))
+    if not converged:
+        warnings.warn(
+            f"the Langevin integration blew up (non-finite values): decrease `dt` (got {dt:g}).",
+            DivergenceWarning,
+            stacklevel=2,
+        )
     return LangevinTrajectory(t=dt * np.arange(n + 1), Cbar=cb, energy=en, C0=c0, n_steps=n, converged=converged)

@@ -107,6 +107,13 @@ class OnlineSGDResult:
     W, W_teacher : ndarray
         Final student weights and the teacher weights.
     n_steps : int
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import online_sgd_committee
+    >>> res = online_sgd_committee(50, 1, 1, 0.5, 100, rng=0, n_records=4)
+    >>> type(res).__name__, res.t.shape
+    ('OnlineSGDResult', (5,))
     """
 
     t: np.ndarray
@@ -117,6 +124,13 @@ class OnlineSGDResult:
     W: np.ndarray
     W_teacher: np.ndarray
     n_steps: int
+
+
+def _check_diverged(W, lr, step):
+    if not np.all(np.isfinite(W)):
+        raise FloatingPointError(
+            f"online SGD diverged (non-finite weights by step {step}): decrease the learning rate `lr` (got {lr:g})."
+        )
 
 
 def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=None, init_scale=1e-3,
@@ -160,6 +174,8 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
     ------
     ValueError
         For bad sizes or shapes.
+    FloatingPointError
+        If the weights become non-finite (too large a learning rate).
 
     References
     ----------
@@ -193,6 +209,7 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
             y = erf(X @ Wt.T / sqrt_n / _SQRT2).sum(axis=1)
             _sgd_kernel(W, X, y, lr, sqrt_n)
             done += b
+        _check_diverged(W, lr, (r + 1) * per)
         Qs[r + 1], Rs[r + 1] = W @ W.T / N, W @ Wt.T / N
     t = np.arange(n_records + 1) * per / N
     eps = np.array([_eps_g(Qs[j], Rs[j], T) for j in range(n_records + 1)])
@@ -283,6 +300,7 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
                                  f"got {X.shape} and {y.shape}.")
             _sgd_kernel(W, X, y, lr, sqrt_n)
             done += b
+        _check_diverged(W, lr, (r + 1) * per)
         err[r + 1] = 0.5 * np.mean((committee_output(W, eval_X) - eval_y) ** 2)
     t = np.arange(n_records + 1) * per / N
     return t, err, W

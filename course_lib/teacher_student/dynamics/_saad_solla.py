@@ -311,6 +311,13 @@ class SaadSollaSolution:
         Whether the integrator reached ``t_max`` (scipy's ``success``).
     n_evaluations : int
         Number of right-hand-side evaluations.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import saad_solla_ode
+    >>> res = saad_solla_ode(1, 1, 0.5, [[1.0]], [[0.5]], [[0.0]], 2.0, n_points=3)
+    >>> type(res).__name__, res.t.tolist()
+    ('SaadSollaSolution', [0.0, 1.0, 2.0])
     """
 
     t: np.ndarray
@@ -447,6 +454,13 @@ class CommitteePlateau:
     converged : bool
     n_iterations : int
         Function evaluations used by the root finder.
+
+    Examples
+    --------
+    >>> from course_lib.teacher_student.dynamics import committee_plateau
+    >>> res = committee_plateau(2, 1e-6)
+    >>> type(res).__name__, round(res.Q, 6)
+    ('CommitteePlateau', 0.333333)
     """
 
     Q: float

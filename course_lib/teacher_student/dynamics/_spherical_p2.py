@@ -49,7 +49,10 @@ def spherical_p2_energy(t):
         raise ValueError("`t` must be non-negative.")
     x = 4.0 * t
     out = np.zeros_like(x)
-    mid = (x > 0) & (x <= 1e6)
+    # I_2(x)/I_1(x) = (x/4)(1 - x^2/24 + O(x^4)): the series below 1e-8 (where ive(1, x) underflows first)
+    small = (x > 0) & (x < 1e-8)
+    out[small] = -x[small] / 4.0
+    mid = (x >= 1e-8) & (x <= 1e6)
     out[mid] = -ive(2, x[mid]) / ive(1, x[mid])
     # For x > 1e6 (where scipy's ive returns NaN from 1e10 on) the Hankel expansion
     # I_nu(x) ~ e^x / sqrt(2 pi x) (1 - (4nu^2 - 1)/(8x) + (4nu^2 - 1)(4nu^2 - 9)/(2 (8x)^2)), to O(x^-3) < 1e-18:
