@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean
+.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student grade serve clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -28,17 +28,30 @@ $(STAMP): requirements.txt pyproject.toml
 
 env: $(STAMP)  ## create .venv and install requirements.txt (done by every other target)
 
-book: site slides student  ## build the website (with slides and student homework) into _build/html
+# The published website shows the student edition of the homework (no solutions anywhere in it);
+# `make book EDITION=instructor` builds the instructor's own copy, with solutions, into _build/instructor/_build/html.
+EDITION ?= student
+BOOK_HTML := $(if $(filter instructor,$(EDITION)),_build/instructor/_build/html,_build/html)
+
+book: site $(if $(filter instructor,$(EDITION)),,slides student)  ## build the website (with slides and student homework) into _build/html
 	@echo
-	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
+	@echo "The book ($(EDITION) edition) is built: open $(CURDIR)/$(BOOK_HTML)/index.html"
 
 NOTEBOOKS := $(wildcard lectures/*/*.ipynb homework/*.ipynb)
+LECTURE_NOTEBOOKS := $(wildcard lectures/*/*.ipynb)
 
-site: $(STAMP)  ## only the Jupyter Book build (warnings are errors)
+site: $(STAMP)  ## only the Jupyter Book build (warnings are errors); EDITION=instructor for the edition with solutions
 	@mkdir -p _build
-	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
+ifeq ($(EDITION),instructor)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
-	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
+	$(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
+else
+	@# The site is built from _build/edition: the lectures as they are, the homework as the student edition.
+	$(BIN)/python -m course_lib.grading edition _build/edition
+	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(LECTURE_NOTEBOOKS) _build/edition/homework/*.ipynb
+	$(BIN)/jupyter-book build _build/edition --path-output . -W -n --keep-going 2>&1 | tee _build/book-build.log
+endif
 
 $(VENDOR)/.stamp:
 	@command -v npm >/dev/null || { echo "make slides needs npm (Node.js) to fetch reveal.js from the npm registry"; exit 1; }
@@ -71,6 +84,10 @@ student: $(STAMP)  ## write the student edition of the homework into _build/stud
 	@# the website offers the student edition for download, also behind its .ipynb download button
 	@if [ -d _build/html ]; then mkdir -p _build/html/student _build/html/_sources/homework \
 	  && cp _build/student/*.ipynb _build/html/student/ && cp _build/student/*.ipynb _build/html/_sources/homework/; fi
+
+grade: $(STAMP)  ## grade SUBMISSIONS/<student>/<homework>.ipynb into SUBMISSIONS/grades.csv (TIMEOUT=seconds per notebook)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [TIMEOUT=600]"; exit 2; }
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m course_lib.grading grade $(SUBMISSIONS) --source homework --timeout $(or $(TIMEOUT),600)
 
 serve: book  ## serve the built website on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html 8000
