@@ -22,8 +22,20 @@ HOMEWORK = sorted((ROOT / "homework").glob("*.ipynb"))
 TEXT_SUFFIXES = {".html", ".js", ".txt", ".ipynb", ".json", ".md", ".py", ".csv"}
 
 
+def _public_text():
+    """The lectures and the front matter: a solution line that occurs there is not a leak."""
+    parts = [c.source for path in sorted((ROOT / "lectures").glob("*/*.ipynb"))
+             for c in nbformat.read(path, as_version=4).cells]
+    parts += [path.read_text() for path in sorted((ROOT / "book").glob("*.md"))]
+    return "\n".join(parts)
+
+
+PUBLIC = _public_text()
+MIN_LENGTH = 15  # shorter lines ("return m") say nothing about a solution and occur in any JavaScript file
+
+
 def _solution_lines(nb):
-    """Code lines between the solution markers that appear nowhere outside them."""
+    """Code lines between the solution markers (or in hidden tests) that occur nowhere else in the book's sources."""
     inside, outside = set(), set()
     for cell in nb.cells:
         in_solution = False
@@ -35,7 +47,7 @@ def _solution_lines(nb):
                 in_solution = False
             elif s and not s.startswith("#"):
                 (inside if in_solution else outside).add(s)
-    return inside - outside
+    return {s for s in inside - outside if len(s) >= MIN_LENGTH and s not in PUBLIC}
 
 
 def _visible_text(path):
