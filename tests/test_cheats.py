@@ -113,7 +113,7 @@ CATALOGUE = {
     # ------------------------------------------------------------------ hw02
     ("hw02_approximation", "p1-check"): dict(
         func="abs_net", copied=None, why_copied="the answer is the construction itself (no argument to vary)",
-        library=None, why="course_lib has no |x| network",
+        library="def abs_net():\n    return ap.max_net(2).compose(ap.ReLUNet([[[1.0], [-1.0]]], [[0.0, 0.0]]))  # max(x, -x)\n",
         mistake="def abs_net():\n    return ap.ReLUNet([[[1.0]], [[1.0]]], [[0.0], [0.0]])  # relu(x): one unit cannot do it\n",
         independent="def abs_net():\n    return ap.ReLUNet([[[-2.0], [2.0]], [[0.5, 0.5]]], [[0.0, 0.0], [0.0]])\n",
     ),
