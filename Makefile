@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student serve clean release test-reader bench
+.PHONY: help env book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student grade serve clean release test-reader bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,20 +31,33 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 env: $(STAMP)  ## create .venv: requirements-dev.txt (includes the reader's requirements.txt) and course_lib (editable)
 
-book: site slides student notebooks  ## build the website (with slides, student homework, reader notebooks and PDFs) into _build/html
+# The published website shows the student edition of the homework (no solutions anywhere in it);
+# `make book EDITION=instructor` builds the instructor's own copy, with solutions, into _build/instructor/_build/html.
+EDITION ?= student
+BOOK_HTML := $(if $(filter instructor,$(EDITION)),_build/instructor/_build/html,_build/html)
+
+book: site $(if $(filter instructor,$(EDITION)),,slides student notebooks)  ## build the website (with slides, student homework, reader notebooks and PDFs) into _build/html
 	@# the PDFs are printed by Chromium (Debian's chromium package); without it the site is built without them
-	@if command -v chromium >/dev/null 2>&1 || [ -n "$${CHROMIUM:-}" ]; then $(MAKE) --no-print-directory pdf-print; \
+	@if [ "$(EDITION)" = instructor ]; then :; elif command -v chromium >/dev/null 2>&1 || [ -n "$${CHROMIUM:-}" ]; then $(MAKE) --no-print-directory pdf-print; \
 	  else echo "Chromium not found: the PDFs were not built (apt-get install chromium, then make pdf)"; fi
 	@echo
-	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
+	@echo "The book ($(EDITION) edition) is built: open $(CURDIR)/$(BOOK_HTML)/index.html"
 
 NOTEBOOKS := $(wildcard lectures/*/*.ipynb homework/*.ipynb)
+LECTURE_NOTEBOOKS := $(wildcard lectures/*/*.ipynb)
 
-site: $(STAMP)  ## only the Jupyter Book build (warnings are errors)
+site: $(STAMP)  ## only the Jupyter Book build (warnings are errors); EDITION=instructor for the edition with solutions
 	@mkdir -p _build
-	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
+ifeq ($(EDITION),instructor)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
-	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
+	$(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
+else
+	@# The site is built from _build/edition: the lectures as they are, the homework as the student edition.
+	$(BIN)/python -m course_lib.grading edition _build/edition
+	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(LECTURE_NOTEBOOKS) _build/edition/homework/*.ipynb
+	$(BIN)/jupyter-book build _build/edition --path-output . -W -n --keep-going 2>&1 | tee _build/book-build.log
+endif
 
 pdf: site  ## the book as one PDF (_build/pdf/book.pdf) and one PDF per page, printed from the website by Chromium
 	$(MAKE) --no-print-directory pdf-print
@@ -112,6 +125,10 @@ release: $(STAMP)  ## make release VERSION=x.y.z: set the version, date the CHAN
 	rm -rf $(RELEASE)/dist && $(BIN)/python -m build --no-isolation --outdir $(RELEASE)/dist .
 	@echo
 	@echo "Release v$(VERSION) prepared: commit, tag v$(VERSION), publish $(RELEASE)/notebooks-branch as the notebooks branch (README)."
+
+grade: $(STAMP)  ## grade SUBMISSIONS/<student>/<homework>.ipynb into SUBMISSIONS/grades.csv (TIMEOUT=seconds per notebook)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [TIMEOUT=600]"; exit 2; }
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m course_lib.grading grade $(SUBMISSIONS) --source homework --timeout $(or $(TIMEOUT),600)
 
 serve: book  ## serve the built website on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html 8000

@@ -113,7 +113,7 @@ CATALOGUE = {
     # ------------------------------------------------------------------ hw02
     ("hw02_approximation", "p1-check"): dict(
         func="abs_net", copied=None, why_copied="the answer is the construction itself (no argument to vary)",
-        library=None, why="course_lib has no |x| network",
+        library="def abs_net():\n    return ap.max_net(2).compose(ap.ReLUNet([[[1.0], [-1.0]]], [[0.0, 0.0]]))  # max(x, -x)\n",
         mistake="def abs_net():\n    return ap.ReLUNet([[[1.0]], [[1.0]]], [[0.0], [0.0]])  # relu(x): one unit cannot do it\n",
         independent="def abs_net():\n    return ap.ReLUNet([[[-2.0], [2.0]], [[0.5, 0.5]]], [[0.0, 0.0], [0.0]])\n",
     ),
@@ -271,7 +271,7 @@ CATALOGUE = {
         func="capacity_extrapolation",
         theory="def capacity_extrapolation(sizes, alphas, n_trials, rng):\n    return 0.1379, {se}\n",
         library="def capacity_extrapolation(sizes, alphas, n_trials, rng):\n    return sg.hopfield_capacity() + 1e-3 * rng.standard_normal(), 0.006\n",
-        mistake="_instructor_cap = capacity_extrapolation\ndef capacity_extrapolation(sizes, alphas, n_trials, rng):\n    est, se = _instructor_cap(sizes, alphas, n_trials, rng)\n    return est, se**2  # the variance, not the standard error\n",
+        mistake="_instructor_cap = capacity_extrapolation\ndef capacity_extrapolation(sizes, alphas, n_trials, rng):\n    half, se = [], []\n    for n in sizes:\n        succ = [np.sum(sg.hopfield_retrieval_overlaps(n, a, n_trials, rng=rng) > 0.9) for a in alphas]\n        fit = sg.hopfield_retrieval_threshold(alphas, succ, n_trials)\n        half.append(fit.alpha_half)\n        se.append(fit.stderr)\n    half, se = np.array(half), np.array(se)\n    design = np.column_stack([np.ones(len(sizes)), np.asarray(sizes, dtype=float) ** -0.5])\n    cov = np.linalg.inv(design.T @ (design / se[:, None] ** 2))\n    coef = cov @ design.T @ (half / se**2)\n    return float(coef[0]), float(np.sqrt(cov[1, 1]))  # the standard error of the slope, not of alpha_inf\n",
         independent=_other_seeds("capacity_extrapolation"),
     ),
     # ------------------------------------------------------------------ hw06

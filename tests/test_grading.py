@@ -84,3 +84,108 @@ def test_student_cli(tmp_path):
     assert "NotImplementedError" in out.cells[0].source
     with pytest.raises(SystemExit):
         student_main([str(tmp_path / "missing"), str(tmp_path / "out")])
+
+
+def test_non_finite_reference_or_tolerance_is_an_error_never_a_pass():
+    for bad in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match="`expected` must be finite"):
+            grading.check_close("x", 1.0, bad)
+        with pytest.raises(ValueError, match="`expected` must be finite"):
+            grading.check_close("v", [1.0, 2.0], [1.0, bad])
+        with pytest.raises(ValueError, match="`expected` must be finite"):
+            grading.check_statistic("m", 1.0, bad, 0.1)
+        with pytest.raises(ValueError, match="must be finite"):
+            grading.check_close("x", 1.0, 1.0, rtol=bad if bad > 0 else np.nan)
+        with pytest.raises(ValueError, match="must be finite"):
+            grading.check_statistic("m", 1.0, 1.0, bad if bad > 0 else np.nan)
+        with pytest.raises(ValueError, match="`expected` must be finite"):
+            grading.check_simulation("m", lambda rng: (rng.random(), 0.1), (), bad, seeds=range(4))
+
+
+def test_failed_check_is_one_line_without_chained_traceback():
+    def stub():
+        raise NotImplementedError()
+
+    with pytest.raises(grading.CheckFailed) as info:
+        grading.call("f", stub)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert info.value._render_traceback_() == ["\x1b[0;31mCheckFailed\x1b[0m: f: not implemented yet "
+                                                "(the function raises NotImplementedError)."]
+    with pytest.raises(grading.CheckFailed) as info:
+        grading.check_close("x", "one", 1.0)
+    assert info.value.__suppress_context__
+
+
+def test_forbid_disables_functions_constants_and_methods_then_restores_them():
+    from course_lib import erm, rmt, teacher_student
+
+    semicircle, mean = rmt.semicircle_moment, erm.SQUARED_DISTANCE_MEAN
+    with grading.forbid("rmt.semicircle_moment", "erm.SQUARED_DISTANCE_MEAN",
+                        "teacher_student.GaussBernoulliPrior.denoise", user="my_function"):
+        with pytest.raises(grading.CheckFailed, match=r"^my_function uses rmt.semicircle_moment, which this problem"):
+            rmt.semicircle_moment(2)
+        with pytest.raises(grading.CheckFailed, match="uses erm.SQUARED_DISTANCE_MEAN"):
+            float(erm.SQUARED_DISTANCE_MEAN)
+        with pytest.raises(grading.CheckFailed, match="uses erm.SQUARED_DISTANCE_MEAN"):
+            2.0 * erm.SQUARED_DISTANCE_MEAN
+        with pytest.raises(grading.CheckFailed, match="GaussBernoulliPrior.denoise"):
+            teacher_student.GaussBernoulliPrior(0.3).denoise(np.zeros(2), 1.0)
+    assert rmt.semicircle_moment is semicircle and erm.SQUARED_DISTANCE_MEAN == mean
+    teacher_student.GaussBernoulliPrior(0.3).denoise(np.zeros(2), 1.0)
+    with pytest.raises(ValueError, match="does not name an attribute"):
+        with grading.forbid("rmt.no_such_function"):
+            pass
+
+
+def test_call_with_forbid_names_the_function():
+    from course_lib import rmt
+
+    with pytest.raises(grading.CheckFailed, match="^count: count uses rmt.semicircle_moment|^count uses rmt"):
+        grading.call("count", lambda m: rmt.semicircle_moment(2 * m), 3, forbid=("rmt.semicircle_moment",))
+    assert grading.call("count", lambda m: m + 1, 3, forbid=("rmt.semicircle_moment",)) == 4
+
+
+def _mean_of_uniforms(n, rng):
+    u = rng.random(n)
+    return u.mean(), u.std(ddof=1) / np.sqrt(n)
+
+
+def test_check_simulation_accepts_a_correct_estimator():
+    se = np.sqrt(1 / 12 / 400)
+    est = grading.check_simulation("mean", _mean_of_uniforms, (400,), 0.5, seeds=range(6), stderr=se)
+    assert est.shape == (6,) and np.ptp(est) > 0
+    grading.check_simulation("mean", _mean_of_uniforms, (400,), 0.5, seeds=range(8))  # spread measured
+    grading.check_simulation("mean", lambda n, rng: rng.random(n).mean(), (400,), 0.5, seeds=range(8),
+                             returns_stderr=False)
+
+
+@pytest.mark.parametrize("se", [1e9, 1e-12, 0.0144])
+def test_check_simulation_rejects_theory_as_a_constant(se):
+    with pytest.raises(grading.CheckFailed, match="the same estimate 0.5 for 6 different random generators"):
+        grading.check_simulation("mean", lambda n, rng: (0.5, se), (400,), 0.5, seeds=range(6))
+
+
+def test_check_simulation_rejects_wrong_standard_errors_and_means():
+    def sd_for_se(n, rng):
+        u = rng.random(n)
+        return u.mean(), u.std(ddof=1)
+
+    with pytest.raises(grading.CheckFailed, match="your standard error .* does not match the scatter"):
+        grading.check_simulation("mean", sd_for_se, (400,), 0.5, seeds=range(8))
+    with pytest.raises(grading.CheckFailed, match="your standard error"):
+        grading.check_simulation("mean", sd_for_se, (400,), 0.5, seeds=range(4), stderr=np.sqrt(1 / 12 / 400))
+    with pytest.raises(grading.CheckFailed, match="standard errors .* from the theoretical value 0.6"):
+        grading.check_simulation("mean", _mean_of_uniforms, (400,), 0.6, seeds=range(8))
+    grading.check_simulation("mean", _mean_of_uniforms, (400,), 0.6, seeds=range(8), bias=0.11)
+
+    def noisy_constant(n, rng):  # responds to rng but scatters far more than a mean of n uniforms
+        return 0.5 + 0.1 * rng.standard_normal(), np.sqrt(1 / 12 / n)
+
+    with pytest.raises(grading.CheckFailed, match="scatter by"):
+        grading.check_simulation("mean", noisy_constant, (400,), 0.5, seeds=range(6), stderr=np.sqrt(1 / 12 / 400))
+    with pytest.raises(grading.CheckFailed, match=r"expected a pair \(estimate, stderr\)"):
+        grading.check_simulation("mean", lambda n, rng: rng.random(), (400,), 0.5, seeds=range(4))
+    with pytest.raises(ValueError, match="at least 4 seeds"):
+        grading.check_simulation("mean", _mean_of_uniforms, (400,), 0.5, seeds=range(3))
+    with pytest.raises(grading.CheckFailed, match="not implemented yet"):
+        grading.simulate("f", lambda rng: (_ for _ in ()).throw(NotImplementedError()), (), seeds=range(2))
