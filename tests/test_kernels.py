@@ -246,6 +246,12 @@ def test_effective_ranks_flat_and_inequalities():
     assert K.critical_index(spec, 100) == 3
     t = K.benign_bound_terms(spec, 100)
     assert_allclose(t.variance, 3 / 100 + 100 / 1000, rtol=1e-12)
+    # the theorem needs b > 1 (Bartlett, Long, Lugosi, Tsigler 2020, Theorem 4): b = 1 is refused, and b matters --
+    # for lambda_i = i^-2, r_k is about k + 2, so k* is about b n - 2
+    with pytest.raises(ValueError, match="`b` must be"):
+        K.benign_bound_terms(spec, 100, b=1.0)
+    decay = 1.0 / np.arange(1, 2001) ** 2
+    assert K.benign_bound_terms(decay, 100, b=2.0).k_star > 1.5 * K.critical_index(decay, 100, 1.0)
 
 
 def test_min_norm_variance_isotropic_exact():

@@ -257,11 +257,26 @@ def test_edge_truncation_is_negligible(beta):
     _ensembles._top_eigenvalue_kernel(diag[None, :].copy(), off[None, :].copy(), 2.0, 0.01, 1e-16, full)
     _ensembles._top_eigenvalue_kernel(diag[None, :k].copy(), off[None, : k - 1].copy(), 2.0, 0.01, 1e-16, trunc)
     # on the Tracy-Widom scale the truncation error is ~1e-9 here (the edge eigenvector decays like
-    # exp(-(2/3) t^{3/2}) in t = i / n^{1/3}); 1e-7 is five orders below any Monte Carlo resolution
+    # exp(-(2/3) (t - Lambda0)^{3/2}) in t = i / n^{1/3}, beyond its own eigenvalue's position Lambda0);
+    # 1e-7 is five orders below any Monte Carlo resolution
     assert abs(full[0] - trunc[0]) * n ** (2 / 3) < 1e-7
     # and the bisection agrees with LAPACK's tridiagonal solver (whose own bisection tolerance is ~1e-12)
     ref = eigvalsh_tridiagonal(diag[:k], off[: k - 1], select="i", select_range=(k - 1, k - 1))[0]
     assert abs(ref - trunc[0]) < 1e-11
+
+
+def test_edge_truncation_decays_from_the_eigenvalue_position_not_from_zero():
+    # negative control for the docstring of largest_eigenvalue_samples: the eigenvector oscillates up to
+    # t ~ Lambda0 = -n^{2/3}(lambda_max - 2) and decays only beyond, so the error at c = 8 is of order
+    # exp(-(4/3)(8 - Lambda0)^{3/2}) ~ 1e-8..1e-5 (lecture on the spectral edge), not exp(-(4/3) 8^{3/2}) ~ 8e-14
+    rng = np.random.default_rng(7)
+    n, c = 100_000, 8
+    k = int(np.ceil(c * n ** (1 / 3)))
+    errs = []
+    for _ in range(3):
+        d, e = rmt.beta_hermite_tridiagonal(n, 2, rng=rng)
+        errs.append(abs(rmt.tridiagonal_largest_eigenvalue(d[:k], e[: k - 1]) - rmt.tridiagonal_largest_eigenvalue(d, e)))
+    assert max(errs) * n ** (2 / 3) > 1e4 * np.exp(-4 / 3 * c**1.5)
 
 
 @pytest.mark.parametrize("beta", [1, 2, 4])

@@ -387,7 +387,8 @@ def critical_index(eigenvalues, n, b=1.0):
     n : int
         Sample size.
     b : float
-        The constant :math:`b>0` of the theorem (the bounds hold for a universal :math:`b`; ``b=1`` is the book's choice).
+        The constant :math:`b>0` of the definition; the theorem of Bartlett et al. needs some universal :math:`b > 1`
+        (:func:`benign_bound_terms` uses :math:`b = 2`).
 
     Returns
     -------
@@ -446,7 +447,7 @@ class BenignTerms:
     bias: float
 
 
-def benign_bound_terms(eigenvalues, n, b=1.0):
+def benign_bound_terms(eigenvalues, n, b=2.0):
     r"""The quantities that decide whether the minimum-norm interpolant overfits benignly.
 
     Bartlett, Long, Lugosi, Tsigler (2020): for :math:`x = \Sigma^{1/2}z` with independent sub-Gaussian
@@ -463,7 +464,9 @@ def benign_bound_terms(eigenvalues, n, b=1.0):
 
       and :math:`\mathbb E R(\hat w) - \Delta\ge\frac{\Delta}{c}\bigl(\frac{k^*}n + \frac n{R_{k^*}(\Sigma)}\bigr)`.
 
-    This function returns the terms of these bounds without their constants, with the book's choice of :math:`b`.
+    This function returns the terms of these bounds without their constants. The theorem holds for some universal
+    :math:`b > 1` that it does not make explicit, and the bounds are stated for that :math:`b` only, so ``b`` must
+    exceed 1; the book's default is :math:`b = 2`.
 
     Parameters
     ----------
@@ -472,7 +475,7 @@ def benign_bound_terms(eigenvalues, n, b=1.0):
     n : int
         Sample size, >= 1.
     b : float
-        The constant :math:`b>0` in the definition of :math:`k^*` (see :func:`critical_index`).
+        The constant :math:`b>1` in the definition of :math:`k^*` (see :func:`critical_index`).
 
     Returns
     -------
@@ -481,7 +484,8 @@ def benign_bound_terms(eigenvalues, n, b=1.0):
     Raises
     ------
     ValueError
-        For negative eigenvalues, or if no :math:`k` satisfies :math:`r_k(\Sigma)\ge bn` (see :func:`critical_index`).
+        For negative eigenvalues, for ``b <= 1``, or if no :math:`k` satisfies :math:`r_k(\Sigma)\ge bn` (see
+        :func:`critical_index`).
 
     References
     ----------
@@ -496,6 +500,7 @@ def benign_bound_terms(eigenvalues, n, b=1.0):
     """
     lam = _eigs(eigenvalues)
     n = check_int("n", n, minimum=1)
+    b = check_real("b", b, lower=1.0, lower_open=True)
     k = critical_index(lam, n, b)
     r0, _ = effective_ranks(lam, 0)
     _, Rk = effective_ranks(lam, k)
