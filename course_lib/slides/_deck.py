@@ -476,6 +476,7 @@ CSS = """
 .reveal table { font-size: 0.8em; margin: 0.3em 0; border-collapse: collapse; }
 .reveal table th, .reveal table td { padding: 0.15em 0.5em; border-bottom: 1px solid #ccc; }
 .reveal a { color: #1a5fb4; }
+html.print-pdf .reveal .slides .pdf-page:last-of-type { page-break-after: avoid; }
 """
 
 #: Runs in the deck: measures every slide at the canvas size and shrinks its font (and a figure's
