@@ -113,8 +113,11 @@ def test_citation_labels(tmp_path):
     bib = tmp_path / "r.bib"
     bib.write_text("@article{t25, author={Tippett, L. H. C.}, title={T}, year={1925}}\n"
                    "@article{tw, author={Tracy, C. and Widom, H.}, title={T}, year={1994}}\n"
-                   "@book{b, author={Bach, Francis and Other, A. and Third, B.}, title={B}, year={2024}}\n")
-    assert citation_labels(bib) == {"t25": "Tippett (1925)", "tw": "Tracy and Widom (1994)", "b": "Bach et al. (2024)"}
+                   "@book{b, author={Bach, Francis and Other, A. and Third, B.}, title={B}, year={2024}}\n"
+                   "@article{r1, author={Ram{\\'\\i}rez, J.}, title={A}, year={2011}}\n"
+                   "@article{r2, author={Ram{\\'\\i}rez, J.}, title={B}, year={2011}}\n")
+    assert citation_labels(bib) == {"t25": "Tippett (1925)", "tw": "Tracy and Widom (1994)", "b": "Bach et al. (2024)",
+                                    "r1": "Ramírez (2011a)", "r2": "Ramírez (2011b)"}
 
 
 def test_first_sentence_does_not_split_math():
