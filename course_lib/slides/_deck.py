@@ -71,12 +71,21 @@ def _md():
 _MD = None
 
 
+_PROTECTED = re.compile(r"(\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\))", re.S)
+
+
+def _dashes(text):
+    """``Polyak--Ruppert`` -> ``Polyak–Ruppert`` (as Sphinx's smartquotes on the website), not in math or code."""
+    return "".join(part if k % 2 else re.sub(r"(?<=\w)--(?=\w)", "\u2013", part)
+                   for k, part in enumerate(_PROTECTED.split(text)))
+
+
 def markdown_html(text):
     """Markdown (with ``$…$`` and ``$$…$$`` math) to HTML for MathJax (``\\(…\\)``, ``\\[…\\]``)."""
     global _MD
     if _MD is None:
         _MD = _md()
-    return _MD.render(text)
+    return _MD.render(_dashes(text))
 
 
 def _inline_html(text):
@@ -377,9 +386,13 @@ class _Builder:
                 self.new(title, "goals")
                 self.section = "Introduction"
             items = self.body_items(b.children)
-            slide = self.current if self.current.kind == "goals" else self.target(sum(h for _, h in items) + 40)
-            slide.add(f'<div class="admonition"><div class="statement-title">{_inline_html(title)}</div>'
-                      + "\n".join(h for h, _ in items) + "</div>", sum(h for _, h in items) + 40)
+            if self.current.kind == "goals":  # the slide's title says it already
+                slide, head = self.current, ""
+            else:
+                slide = self.target(sum(h for _, h in items) + 40)
+                head = f'<div class="statement-title">{_inline_html(title)}</div>'
+            slide.add('<div class="admonition">' + head + "\n".join(h for h, _ in items) + "</div>",
+                      sum(h for _, h in items) + 40)
         else:  # dropdowns and anything else: speaker notes
             title = self.inline(b.arg) if b.arg else ""
             self.notes((f"**{title}.** " if title else "") + self.markdown_of(b.children))
@@ -471,11 +484,13 @@ CSS = """
 .reveal .result { margin: 0.4em 0; }
 .reveal .result-label { font-size: 0.7em; color: #19753f; font-weight: bold; }
 .reveal figure { margin: 0; text-align: center; }
-.reveal figure img { max-width: 100%%; max-height: %(img)dpx; margin: 0.1em auto; display: block; border: 0; box-shadow: none; }
+.reveal figure img { max-width: 100%%; height: %(img)dpx; width: auto; object-fit: contain; margin: 0.1em auto;
+  display: block; border: 0; box-shadow: none; }
 .reveal .caption { font-size: 0.68em; text-align: left; line-height: 1.3; color: #333; }
 .reveal table { font-size: 0.8em; margin: 0.3em 0; border-collapse: collapse; }
 .reveal table th, .reveal table td { padding: 0.15em 0.5em; border-bottom: 1px solid #ccc; }
 .reveal a { color: #1a5fb4; }
+html.print-pdf .reveal .slides .pdf-page:last-of-type { page-break-after: avoid; }
 """
 
 #: Runs in the deck: measures every slide at the canvas size and shrinks its font (and a figure's
@@ -515,7 +530,7 @@ FIT_JS = r"""
     const img = sec.querySelector('figure img');
     if (img && m0.height > H) {
       const h = img.getBoundingClientRect().height;
-      img.style.maxHeight = Math.max(220, h - (m0.height - H) - 8) + 'px';
+      img.style.height = Math.max(220, h - (m0.height - H) - 8) + 'px';
     }
     let scale = 1;
     let m = overflow(sec);

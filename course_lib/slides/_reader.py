@@ -88,7 +88,7 @@ def reader_notebook(nb, *, docname, refs, glue=None, spec):
         if cell.cell_type == "markdown":
             cell.source = render_markdown(cell.source, ctx).rstrip("\n")
         elif cell.cell_type == "code":
-            cell.source = _GLUE_IMPORT.sub(GLUE_SHIM, cell.source)
+            cell.source = _GLUE_IMPORT.sub("\n" + GLUE_SHIM.replace("\\", "\\\\") + "\n\n", cell.source).strip("\n")
             if "myst_nb" in cell.source:
                 raise ValueError(f"{docname}: a code cell uses myst_nb beyond `from myst_nb import glue`")
             cell.outputs = []

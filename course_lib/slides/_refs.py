@@ -61,13 +61,22 @@ class Target:
 
 
 def citation_labels(bib_path):
-    """Map the keys of a BibTeX file to author-year labels: "Tippett (1925)", "Bach et al. (2024)"."""
+    """Map the keys of a BibTeX file to author-year labels: "Tippett (1925)", "Bach et al. (2024)".
+
+    LaTeX accents become Unicode; the same authors and year twice become "(2010a)", "(2010b)".
+    """
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec: Ram{\'\i}rez -> Ramírez)
     from pybtex.database import parse_file
 
-    labels = {}
+    def plain(text):
+        return codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
+
+    labels, years = {}, {}
     for key, entry in parse_file(str(bib_path)).entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        names = [plain(" ".join(p.last_names)) for p in people]
         if not names:
             who = key
         elif len(names) == 1:
@@ -76,8 +85,18 @@ def citation_labels(bib_path):
             who = f"{names[0]} and {names[1]}"
         else:
             who = f"{names[0]} et al."
-        year = entry.fields.get("year", "")
-        labels[key] = f"{who} ({year})" if year else who
+        years[key] = (who, entry.fields.get("year", ""))
+    # the same authors and year twice: 2010a, 2010b (in the order of the BibTeX file)
+    counts = {}
+    for who_year in years.values():
+        counts[who_year] = counts.get(who_year, 0) + 1
+    seen = {}
+    for key, (who, year) in years.items():
+        suffix = ""
+        if counts[(who, year)] > 1:
+            suffix = "abcdefghijklmnopqrstuvwxyz"[seen.get((who, year), 0)]
+            seen[(who, year)] = seen.get((who, year), 0) + 1
+        labels[key] = f"{who} ({year}{suffix})" if year else who
     return labels
 
 

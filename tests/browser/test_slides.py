@@ -52,16 +52,18 @@ MEASURE_JS = """() => {
           mjErrors: sec.querySelectorAll('mjx-merror').length};
 }"""
 
+_CITES = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
 _LABELS = re.compile(r"^\s*:(?:label|name):\s*(\S+)|^\s*\(([^()\s]+)\)=\s*$|\$\$\s*\(([^()\s]+)\)\s*$", re.M)
 
 
 def _notebook_facts(path):
-    """Labels defined in a lecture, and the first lines of its code cells that are not tagged to be shown."""
+    """Labels defined and citation keys used in a lecture, and the lines of its code cells that are not tagged to be shown."""
     nb = nbformat.read(path, as_version=4)
     labels, code_lines = set(), set()
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             labels.update(x for m in _LABELS.finditer(cell.source) for x in m.groups() if x)
+            labels.update(k.strip() for m in _CITES.finditer(cell.source) for k in m.group(1).split(","))
         elif "slides-show-input" not in cell.metadata.get("tags", []):
             for line in cell.source.split("\n"):
                 line = line.strip()
