@@ -33,6 +33,9 @@ import urllib.parse
 import yaml
 
 A4 = {"format": "A4", "margin": {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}}
+#: The printed column in CSS pixels (210 mm - 2 x 16 mm at 96 px per inch): pages are laid out
+#: at this width before the margin checks, as Chromium lays them out to print.
+PRINT_WIDTH_PX = round((210 - 32) / 25.4 * 96)
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -185,7 +188,7 @@ def build(site, out, toc):
     t_start = time.perf_counter()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
-        tab = browser.new_context(viewport={"width": 1000, "height": 1200}).new_page()
+        tab = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000}).new_page()
         tab.emulate_media(media="print")
         printed = {}
         for doc in docs + back:
@@ -194,6 +197,7 @@ def build(site, out, toc):
             if report["cut"]:
                 problems.append(f"{doc}: cut at the margin: {report['cut'][:5]}")
             printed[doc] = (PdfReader(BytesIO(tab.pdf(**A4))), _title(tab))
+            print(f"printed {doc}: {len(printed[doc][0].pages)} pages", flush=True)
         counts = {d: len(r.pages) for d, (r, _) in printed.items()}
         total = sum(counts.values())
 
@@ -229,9 +233,9 @@ def build(site, out, toc):
         parent = None
         if caption:
             if caption not in parts:
-                parts[caption] = writer.add_outline_item(caption, start[doc])
+                parts[caption] = writer.add_outline_item(title=caption, page_number=start[doc])
             parent = parts[caption]
-        writer.add_outline_item(printed[doc][1], start[doc], parent=parent)
+        writer.add_outline_item(title=printed[doc][1], page_number=start[doc], parent=parent)
     for i, page in enumerate(writer.pages):
         if i >= len(front.pages):
             page.merge_page(numbers.pages[i])

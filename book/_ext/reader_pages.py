@@ -212,18 +212,21 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 PRINT_CSS = """
-/* Printing a page (book/_ext/reader_pages.py): wrap code and outputs instead of cutting them. */
+/* Printing a page (book/_ext/reader_pages.py): a book-like text size, the full page width,
+   and code and outputs wrapped instead of cut at the margin. */
 @media print {
+  html { font-size: 13px !important; }
+  .bd-main .bd-content { margin-left: 0 !important; }
   pre, div.highlight pre, div.cell_output pre, .output pre {
     white-space: pre-wrap !important;
     overflow-wrap: anywhere;
-    word-break: break-word;
     overflow: visible !important;
   }
   div.highlight, div.cell_output, .table-wrapper, div.pst-scrollable-table-container {
     overflow: visible !important;
   }
-  table { table-layout: auto; max-width: 100%; word-break: break-word; }
+  table { max-width: 100%; }
+  td, th { overflow-wrap: break-word; }
   img { max-width: 100% !important; height: auto; }
   .bd-header-article, .prev-next-area, .pdf-links, .delivery-links { display: none !important; }
 }

@@ -169,11 +169,14 @@ MIN_TICK_PX = 9.0
 STALE_PHRASES = [
     "the parts already written",
     "described here as the plan",
-    "stops the build",
+    "whose key is missing",
     "Entries are added to",
+    "execute_notebooks",
 ]
 NOTEBOOK_PHRASES = [
-    "the timing glued in",
+    "the timing glued in",  # spectral_edge_tracy_widom, cell 7d0aa8ea
+    "the test suite recomputes",  # glm_replica_amp, cell a6fde52d
+    "the test suite checks",  # glm_replica_amp c6f2c358, perceptron_capacity 7915d51b
 ]
 
 
