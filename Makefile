@@ -50,6 +50,8 @@ site: $(STAMP)  ## only the Jupyter Book build (warnings are errors); EDITION=in
 	@mkdir -p _build
 ifeq ($(EDITION),instructor)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
+	@# the same execution cache as the student edition's build
+	mkdir -p _build/instructor/_build && ln -sfn ../../.jupyter_cache _build/instructor/_build/.jupyter_cache
 	$(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
 else
 	@# The site is built from _build/edition: the lectures as they are, the homework as the student edition.

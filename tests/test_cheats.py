@@ -416,7 +416,10 @@ def test_cheat_is_rejected(nbname, gid, cheat):
         run_problem(nbname, gid, code, extra)
 
 
-PASSES = [(nb, gid, v) for (nb, gid) in _graded_problems() for v in ("instructor", "independent")]
+# The instructor's run of hw05 P4 (two Hopfield capacity extrapolations, ~25 s) is the one nbval already executes in
+# `make test-notebooks`; it is not repeated here.
+PASSES = [(nb, gid, v) for (nb, gid) in _graded_problems() for v in ("instructor", "independent")
+          if (nb, gid, v) != ("hw05_spin_glasses", "p4-check", "instructor")]
 
 
 @pytest.mark.parametrize("nbname,gid,variant", PASSES, ids=[f"{n}-{g}-{v}" for n, g, v in PASSES])

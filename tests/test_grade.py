@@ -105,6 +105,12 @@ def test_restore_locked_cells_keeps_solutions_and_added_cells():
     sources = [c.source for c in graded.cells]
     assert sources.index("mine = 1") == sources.index(_cell(graded, "p1-solution").source) + 1
     assert len(graded.cells) == len(instructor.cells) + 1
+    # a solution cell whose nbgrader metadata was dropped by an editor is recognised by its id
+    _cell(sub, "p3-solution").source = "def best_model_size(w_star, Delta, n):\n    return 7\n"
+    _cell(sub, "p3-solution").metadata.pop("nbgrader")
+    graded = restore_locked_cells(sub, instructor)
+    assert _cell(graded, "p3-solution").source.endswith("return 7\n")
+    assert len(graded.cells) == len(instructor.cells) + 1
 
 
 def test_grade_cli_errors(tmp_path):

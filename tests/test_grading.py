@@ -189,3 +189,40 @@ def test_check_simulation_rejects_wrong_standard_errors_and_means():
         grading.check_simulation("mean", _mean_of_uniforms, (400,), 0.5, seeds=range(3))
     with pytest.raises(grading.CheckFailed, match="not implemented yet"):
         grading.simulate("f", lambda rng: (_ for _ in ()).throw(NotImplementedError()), (), seeds=range(2))
+
+
+def test_student_edition_source_tree(tmp_path):
+    import pathlib
+
+    import yaml
+
+    from course_lib.grading.edition import write_student_tree
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    out = write_student_tree(root, tmp_path / "edition")
+    config = yaml.safe_load((out / "_config.yml").read_text())
+    assert "course_lib.grading._sphinx" in config["sphinx"]["extra_extensions"]
+    assert (out / "_toc.yml").read_text() == (root / "_toc.yml").read_text()
+    for path in sorted((root / "homework").glob("*.ipynb")):
+        text = "\n".join(c.source for c in nbformat.read(out / "homework" / path.name, 4).cells)
+        assert "### BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NotImplementedError" in text
+    with pytest.raises(ValueError, match="must differ"):
+        write_student_tree(root, root)
+
+
+def test_homework_launch_buttons_point_at_the_student_edition():
+    from course_lib.grading._sphinx import _student_launch_buttons
+
+    def context():
+        return {"header_buttons": [{"label": "launch-buttons", "buttons": [
+            {"url": "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/homework/hw01_erm.ipynb"},
+            {"url": "https://colab.research.google.com/github/o/r/blob/main/homework/hw01_erm.ipynb"},
+            {"type": "javascript"}]}]}
+
+    ctx = context()
+    _student_launch_buttons(None, "homework/hw01_erm", "page.html", ctx, None)
+    urls = [b.get("url") for b in ctx["header_buttons"][0]["buttons"]]
+    assert urls == ["https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/student/hw01_erm.ipynb", None]
+    ctx = context()
+    _student_launch_buttons(None, "lectures/01_erm/x", "page.html", ctx, None)
+    assert ctx == context()

@@ -21,7 +21,9 @@ import ast
 import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The repository root: the first folder above this file that holds course_lib (the book is also built from a
+# generated copy of its sources in _build/edition, see course_lib.grading.edition).
+ROOT = next(p for p in pathlib.Path(__file__).resolve().parents if (p / "course_lib" / "__init__.py").is_file())
 VERSION_FILE = ROOT / "course_lib" / "__init__.py"
 CITATION_FILE = ROOT / "CITATION.cff"
 CITE_PAGE = "book/cite"

@@ -105,8 +105,11 @@ def forbid(*names, user="your code"):
     Parameters
     ----------
     *names : str
-        Functions as ``"rmt.semicircle_moment"`` (relative to ``course_lib``), or methods as
-        ``"kernels.SomeClass.method"``.
+        Functions or constants as ``"rmt.semicircle_moment"`` (relative to ``course_lib``), or
+        methods as ``"teacher_student.GaussBernoulliPrior.denoise"``. A forbidden constant is
+        replaced by an object whose every use (``float``, arithmetic) fails the check.
+    user : str
+        Who uses it, in the message (``grading.call`` passes the student's function name).
 
     Examples
     --------

@@ -61,10 +61,17 @@ def restore_locked_cells(submission, instructor):
     stub = {_grade_id(c): c for c in make_student_notebook(instructor).cells if _grade_id(c)}
     known_ids = {c.get("id") for c in instructor.cells}
     known_grade_ids = {_grade_id(c) for c in instructor.cells if _grade_id(c)}
+    # a solution cell whose nbgrader metadata an editor dropped is still recognised by its cell id
+    solution_by_id = {c.get("id"): _grade_id(c) for c in instructor.cells
+                      if c.metadata.get("nbgrader", {}).get("solution") and c.get("id")}
     student_solution, added_after, anchor = {}, {}, None
     for cell in submission.cells:
         gid = _grade_id(cell)
-        if gid in known_grade_ids:
+        if not gid and cell.get("id") in solution_by_id:
+            gid = solution_by_id[cell.get("id")]
+            student_solution[gid] = cell
+            anchor = ("g", gid)
+        elif gid in known_grade_ids:
             if not _is_locked(cell) and cell.metadata.get("nbgrader", {}).get("solution"):
                 student_solution[gid] = cell
             anchor = ("g", gid)
