@@ -168,6 +168,8 @@ def test_deck_is_curated():
     assert "The long proof." in notes and "three standard errors" in notes
     assert "Second sentence here." in "\n".join(slides[2].notes) and "word word" in "\n".join(slides[2].notes)
     assert all(s.title for s in slides)
+    notes_html = "".join(re.findall(r'<aside class="notes tex2jax_ignore">(.*?)</aside>', text, re.S))
+    assert "The long proof." in notes_html and "three standard errors" in notes_html
     assert not leftovers(text)
 
 
