@@ -1,7 +1,8 @@
 """``python -m course_lib.slides {decks,pdf,notebooks,tag} …`` (run by ``make slides`` and ``make notebooks``).
 
 * ``decks LECTURES SITE --vendor VENDOR [--cache CACHE] [--bib BIB] [--doctrees DOCTREES]``: the curated
-  reveal.js deck of every lecture into ``SITE/slides/NAME.slides.html`` (and ``SITE/slides/decks.json``);
+  reveal.js deck of every lecture into ``SITE/slides/NAME.slides.html`` (the browser may still split a slide
+  that is too tall, so the final count is the deck's own, ``Reveal.getTotalSlides()``);
 * ``pdf SITE/slides``: the PDF handout of every deck, one page per slide, next to it;
 * ``notebooks OUT --lectures DIR --student DIR [--site SITE] …``: the reader edition of the lectures and of
   the student homework into ``OUT`` (and the lectures' into ``SITE/_sources``, behind the download buttons);
@@ -11,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pathlib
 import shutil
@@ -57,7 +57,6 @@ def cmd_decks(args):
         target = out / f"{nb.stem}.slides.html"
         counts[nb.stem] = build_deck(nb, target, refs=refs, docname=_docname(nb, args.root), cache_dir=args.cache)
         print(f"slides: {target} ({counts[nb.stem]} slides)")
-    (out / "decks.json").write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0
 
 

@@ -76,7 +76,7 @@ _PROTECTED = re.compile(r"(\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\))", re.S)
 
 def _dashes(text):
     """``Polyak--Ruppert`` -> ``Polyak–Ruppert`` (as Sphinx's smartquotes on the website), not in math or code."""
-    return "".join(part if k % 2 else re.sub(r"(?<=\w)--(?=\w)", "\u2013", part)
+    return "".join(part if k % 2 else re.sub(r"(?<=\w)--(?=\w)| -- ", lambda m: m.group(0).replace("--", "\u2013"), part)
                    for k, part in enumerate(_PROTECTED.split(text)))
 
 
@@ -478,7 +478,7 @@ CSS = """
 .reveal .admonition { border-left-color: #19a35b; background: #f1faf4; }
 .reveal .statement-title { font-weight: bold; margin-bottom: 0.2em; }
 .reveal .math { margin: 0.3em 0; }
-.reveal pre { width: 100%%; box-shadow: none; margin: 0.3em 0; font-size: 0.6em; }
+.reveal pre { width: 100%%; box-shadow: none; margin: 0.3em 0; font-size: 0.66em; }
 .reveal pre code { white-space: pre-wrap; overflow-wrap: anywhere; max-height: none; overflow: visible;
   padding: 0.4em 0.6em; background: #f6f6f6; }
 .reveal .result { margin: 0.4em 0; }

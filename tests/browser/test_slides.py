@@ -72,6 +72,21 @@ def _notebook_facts(path):
     return labels, code_lines
 
 
+def _broken_links(page, hrefs):
+    """Relative links of ``page`` whose file or ``#anchor`` does not exist in the built site."""
+    broken = []
+    for href in hrefs:
+        if re.match(r"^[a-z]+:|^//", href):
+            continue
+        path, _, anchor = href.partition("#")
+        target = (page.parent / path).resolve() if path else page
+        if not target.is_file():
+            broken.append(f"{href} (no file)")
+        elif anchor and f'id="{anchor}"' not in target.read_text(encoding="utf-8"):
+            broken.append(f"{href} (no anchor)")
+    return broken
+
+
 def test_every_lecture_has_a_deck_and_a_handout():
     missing = [name for name in LECTURES if not (SLIDES / f"{name}.slides.html").is_file()]
     assert not missing, f"lectures without slides (run `make slides`): {missing}"
@@ -126,6 +141,9 @@ def test_deck_fits_and_is_curated(watched_page, site_url, screenshots_dir, path)
             shot_kinds[m["kind"]] = i
             tab.screenshot(path=str(screenshots_dir / f"slides__{name}__{i + 1}_{m['kind']}.png"))
     assert not failures, f"{name}:\n" + "\n".join(failures)
+    hrefs = tab.eval_on_selector_all(".reveal .slides a[href]", "els => els.map(e => e.getAttribute('href'))")
+    broken = _broken_links(SLIDES / f"{name}.slides.html", hrefs)
+    assert not broken, f"{name}: links from the deck into the website that do not resolve: {broken[:5]}"
     pdf = SLIDES / f"{name}.slides.pdf"
     assert pdf.is_file(), f"{pdf} is missing (run `make slides`)"
     pages = len(PdfReader(pdf).pages)
