@@ -53,12 +53,15 @@ def install_cell(spec):
     ``COURSE_LIB_SPEC`` (an environment variable) replaces ``spec``, e.g. by a local wheel in tests.
     """
     source = f'''# Installs the book's library course_lib where it is missing (e.g. on Colab); does nothing elsewhere.
-import importlib, importlib.util, os, subprocess, sys
-
-if importlib.util.find_spec("course_lib") is None:
+import importlib, os, subprocess, sys
+try:
+    import course_lib
+except ImportError:
     spec = os.environ.get("COURSE_LIB_SPEC", {spec!r})
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", spec], check=True)
-    importlib.invalidate_caches()'''
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", spec])
+    importlib.invalidate_caches()
+    import course_lib
+print("course_lib", course_lib.__version__)'''
     cell = nbformat.v4.new_code_cell(source)
     cell.id = INSTALL_CELL_ID
     cell.metadata = {"tags": ["remove-cell"], "slideshow": {"slide_type": "skip"}}
