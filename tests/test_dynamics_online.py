@@ -107,7 +107,8 @@ def test_plateau_is_a_fixed_point_and_escape_slope_is_inverse_rate():
 
 def test_k1_perfect_learning_linear_rates_and_critical_learning_rate():
     # K = M = 1, T = 1: linearisation of the ODE at Q = R = 1 (derivation in the lecture, exercise ex-ss-k1):
-    # with r = R - 1 and s = Q - 2R + 1 = Var(lambda - nu), dr/dt = -2 eta r / (3 sqrt(3) pi) and
+    # with r = R - 1 and s = Q - 2R + 1 = Var(lambda - nu), dr/dt = -2 eta r / (3 sqrt(3) pi) + eta s / (sqrt(3) pi)
+    # (the s term comes from the quadratic term of g(lambda) - g(nu) through E[D^2 | nu] ~ s) and
     # ds/dt = (-4 eta / (sqrt(3) pi) + 4 eta^2 / (sqrt(5) pi^2)) s, so perfect learning is stable for
     # eta < eta_c = pi sqrt(5/3). The evaluation points stay inside the positive semi-definite cone; the
     # neglected terms are of relative order r = s = 1e-5 (times a factor ~ 1/|rate| that is largest near eta_c).
@@ -118,6 +119,7 @@ def test_k1_perfect_learning_linear_rates_and_critical_learning_rate():
         dQ, dR = dyn.saad_solla_rhs([[1 + h]], [[1.0]], [[1.0]], eta)  # r = 0, s = h
         rate_s = -4 * eta / (np.sqrt(3) * np.pi) + 4 * eta**2 / (np.sqrt(5) * np.pi**2)
         assert_allclose((dQ[0, 0] - 2 * dR[0, 0]) / h, rate_s, rtol=1e-3)
+        assert_allclose(dR[0, 0] / h, eta / (np.sqrt(3) * np.pi), rtol=1e-3)  # the s term of dr/dt
     eta_c = np.pi * np.sqrt(5 / 3)
     for eta, sign in ((0.99 * eta_c, -1), (1.01 * eta_c, 1)):
         dQ, dR = dyn.saad_solla_rhs([[1 + h]], [[1.0]], [[1.0]], eta)
