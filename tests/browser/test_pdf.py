@@ -118,3 +118,28 @@ def test_one_pdf_per_lecture(doc):
             a = annot.get_object().get("/A")
             if a and a.get("/S") == "/URI":
                 assert "127.0.0.1" not in str(a.get("/URI"))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "homework").glob("*.ipynb")), ids=lambda p: p.name)
+def test_homework_pdf_has_no_solution(path):
+    """A homework PDF is what students download: no solution code (as test_downloads.py checks the notebooks)."""
+    _need_pdfs()
+    import nbformat
+    from pypdf import PdfReader
+
+    from test_downloads import _solution_lines
+
+    secret = {re.sub(r"\s+", "", line) for line in _solution_lines(nbformat.read(path, as_version=4))}
+    secret = {s for s in secret if len(s) > 25}  # long enough not to occur in the text by chance
+    reader = PdfReader(PDF_DIR / (path.stem + ".pdf"))
+    text = re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in reader.pages))
+    leaked = sorted(s for s in secret if s in text)
+    assert not leaked, f"solution code in {path.stem}.pdf: {leaked[:3]}"
+
+
+def test_printed_figures_are_readable():
+    """Every figure is printed at a scale where course_lib.plotting's 10 pt tick labels stay >= 7 pt."""
+    _need_pdfs()
+    summary = json.loads((PDF_DIR / "summary.json").read_text())
+    assert summary["figures"] >= 60, f"only {summary['figures']} figures printed"
+    assert not summary["tick_label_pt_below_min"], summary["tick_label_pt_below_min"]
