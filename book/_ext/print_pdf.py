@@ -131,8 +131,8 @@ def _front_pdf(tab, title, author, rows):
         else:
             items.append(f'<li><span>{html.escape(text)}</span><b>{page}</b></li>')
     tab.set_content(
-        "<style>body{font:11pt 'DejaVu Serif',serif;margin:0}h1{font-size:26pt;margin:60mm 0 8mm}"
-        ".cover{height:240mm;page-break-after:always;text-align:center}ul{list-style:none;padding:0}"
+        "<style>body{font:11pt 'DejaVu Serif',serif;margin:0}h1{font-size:26pt;margin:0 0 8mm}"
+        ".cover{padding-top:60mm;page-break-after:always;text-align:center}ul{list-style:none;padding:0}"
         "li{display:flex;justify-content:space-between;border-bottom:1px dotted #bbb;padding:2px 0}"
         "li.part{font-weight:bold;margin-top:10px;border:0}</style>"
         f'<div class="cover"><h1>{html.escape(title)}</h1><p>{html.escape(author)}</p></div>'

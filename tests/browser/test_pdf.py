@@ -29,7 +29,7 @@ EXPECTED = [
     "Fig. 19.1",
     "(8.1)",  # an equation number
     "Tracy and Widom, 1994",  # a bibliography entry, labelled author-year
-    "Index of theorems, definitions and propositions",
+    "Index of theorems",
 ]
 
 
@@ -51,7 +51,9 @@ def book():
 
 @pytest.fixture(scope="module")
 def book_text(book):
-    return [page.extract_text() or "" for page in book.pages]
+    ligatures = {"\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl"}
+    pages = [page.extract_text() or "" for page in book.pages]
+    return ["".join(ligatures.get(ch, ch) for ch in text) for text in pages]
 
 
 def test_summary_has_no_cut_content_and_every_page():
@@ -75,7 +77,8 @@ def test_book_text_has_numbered_statements_bibliography_and_toc(book_text):
     flat = re.sub(r"\s+", " ", text)
     missing = [e for e in EXPECTED if e not in flat]
     assert not missing, f"not found in the book's text: {missing}"
-    assert "Contents" in book_text[1] or "Contents" in book_text[0]
+    assert any("Contents" in page for page in book_text[:3])
+    assert "Mathematics of Deep Learning" in book_text[0], "the first page is not the title page"
     # the table of contents gives every lecture's first page
     toc = re.sub(r"\s+", " ", " ".join(book_text[:4]))
     assert "The spectral edge" in toc
@@ -129,8 +132,11 @@ def test_homework_pdf_has_no_solution(path):
 
     from test_downloads import _solution_lines
 
-    secret = {re.sub(r"\s+", "", line) for line in _solution_lines(nbformat.read(path, as_version=4))}
-    secret = {s for s in secret if len(s) > 25}  # long enough not to occur in the text by chance
+    nb = nbformat.read(path, as_version=4)
+    secret = {re.sub(r"\s+", "", line) for line in _solution_lines(nb)}
+    # what students see anyway (the text, the checks) may quote a piece of a solution line
+    visible = re.sub(r"\s+", "", "".join(c.source for c in nb.cells if "BEGIN SOLUTION" not in c.source))
+    secret = {s for s in secret if len(s) > 25 and s not in visible}
     reader = PdfReader(PDF_DIR / (path.stem + ".pdf"))
     text = re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in reader.pages))
     leaked = sorted(s for s in secret if s in text)
