@@ -173,6 +173,7 @@ def test_series_that_differ_only_by_colour_get_markers():
     markers = [line.get_marker() for line in ax.lines[:3]]
     assert len(set(markers)) == 3 and all(m not in ("None", "", None) for m in markers)
     assert ax.lines[0].get_markevery() is not None  # a dense curve is not covered in markers
+    assert all(c.lines[0].get_markersize() >= 5.5 for c in ax.containers)  # shapes large enough to see
     eb = [c.lines[0].get_marker() for c in ax.containers]
     assert eb[0] != eb[1]
     # a single series, or lines already told apart by style, are left alone

@@ -33,6 +33,10 @@ import urllib.parse
 import yaml
 
 A4 = {"format": "A4", "margin": {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}}
+#: Tick labels of course_lib.plotting: 10 pt on a 100 dpi canvas. Printed at ``scale`` CSS px per
+#: image pixel (0.75 pt per CSS px) they measure ``TICK_PT_PER_SCALE * scale`` points.
+TICK_PT_PER_SCALE = 10 * 100 / 72 * 0.75
+MIN_TICK_PT = 7.0
 #: The printed column in CSS pixels (210 mm - 2 x 16 mm at 96 px per inch): pages are laid out
 #: at this width before the margin checks, as Chromium lays them out to print.
 PRINT_WIDTH_PX = round((210 - 32) / 25.4 * 96)
@@ -46,7 +50,11 @@ PREPARE_JS = """async () => {
   await Promise.all([...document.images].map(i => i.complete ? null :
       new Promise(r => { i.onload = r; i.onerror = r; })));
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  // a hidden code cell is not part of the text (in homework it holds the solution): drop its source
+  document.querySelectorAll('div.cell.tag_hide-input details.above-input, div.cell.tag_remove-input .cell_input')
+    .forEach(d => d.remove());
+  if (location.pathname.includes('/homework/'))  // the students' PDF carries no solution
+    document.querySelectorAll('div.solution, .solution.dropdown').forEach(d => d.remove());
   const fitted = [];
   const wide = el => el.scrollWidth > el.clientWidth + 1;
   for (const el of document.querySelectorAll(
@@ -64,7 +72,9 @@ PREPARE_JS = """async () => {
     if (right > limit || (el.tagName !== 'IMG' && el.scrollWidth > el.clientWidth + 2))
       cut.push(el.tagName + ': ' + (el.textContent || el.getAttribute('src') || '').slice(0, 60).replace(/\\s+/g, ' '));
   }
-  return {fitted: fitted.length, cut};
+  const figures = [...document.querySelectorAll('article figure img')].filter(i => i.naturalWidth > 0)
+    .map(i => ({src: i.getAttribute('src'), scale: i.getBoundingClientRect().width / i.naturalWidth}));
+  return {fitted: fitted.length, cut, figures};
 }"""
 
 
@@ -121,8 +131,8 @@ def _front_pdf(tab, title, author, rows):
         else:
             items.append(f'<li><span>{html.escape(text)}</span><b>{page}</b></li>')
     tab.set_content(
-        "<style>body{font:11pt 'DejaVu Serif',serif;margin:0}h1{font-size:26pt;margin:60mm 0 8mm}"
-        ".cover{height:240mm;page-break-after:always;text-align:center}ul{list-style:none;padding:0}"
+        "<style>body{font:11pt 'DejaVu Serif',serif;margin:0}h1{font-size:26pt;margin:0 0 8mm}"
+        ".cover{padding-top:60mm;page-break-after:always;text-align:center}ul{list-style:none;padding:0}"
         "li{display:flex;justify-content:space-between;border-bottom:1px dotted #bbb;padding:2px 0}"
         "li.part{font-weight:bold;margin-top:10px;border:0}</style>"
         f'<div class="cover"><h1>{html.escape(title)}</h1><p>{html.escape(author)}</p></div>'
@@ -190,12 +200,14 @@ def build(site, out, toc):
         browser = pw.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
         tab = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000}).new_page()
         tab.emulate_media(media="print")
-        printed = {}
+        printed, tick_pt = {}, {}
         for doc in docs + back:
             tab.goto(f"{base}/{doc}.html", wait_until="load")
             report = tab.evaluate(PREPARE_JS)
             if report["cut"]:
                 problems.append(f"{doc}: cut at the margin: {report['cut'][:5]}")
+            for fig in report["figures"]:
+                tick_pt[f"{doc}: {fig['src']}"] = round(TICK_PT_PER_SCALE * fig["scale"], 2)
             printed[doc] = (PdfReader(BytesIO(tab.pdf(**A4))), _title(tab))
             print(f"printed {doc}: {len(printed[doc][0].pages)} pages", flush=True)
         counts = {d: len(r.pages) for d, (r, _) in printed.items()}
@@ -268,7 +280,10 @@ def build(site, out, toc):
         with open(out / f"{pathlib.PurePosixPath(doc).name}.pdf", "wb") as fh:
             single.write(fh)
 
+    small = {k: v for k, v in tick_pt.items() if v < MIN_TICK_PT}
     summary = {"pages": len(writer.pages), "documents": {d: counts[d] for d in docs + back},
+               "figures": len(tick_pt), "tick_label_pt_min": min(tick_pt.values(), default=None),
+               "tick_label_pt_below_min": small,
                "seconds": round(time.perf_counter() - t_start, 1), "problems": problems}
     (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     print(f"wrote {out / 'book.pdf'} ({len(writer.pages)} pages) and {len(docs + back)} page PDFs "

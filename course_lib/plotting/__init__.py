@@ -236,6 +236,7 @@ def distinguish_series(ax):
             continue
         for i, line in enumerate(lines):
             line.set_marker(MARKERS[i % len(MARKERS)])
+            line.set_markersize(max(line.get_markersize(), 5.5))  # shapes tell apart only if large enough
             if len(line.get_xdata()) > 25:
                 line.set_markevery((0.02 * i, 0.08))
     return ax
