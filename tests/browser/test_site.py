@@ -208,11 +208,7 @@ def test_figures_alt_text_and_size(watched_page, site_url, page):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(
-    "phrase",
-    STALE_PHRASES + [pytest.param(p, marks=pytest.mark.xfail(
-        strict=True, reason="inside a lecture notebook: remove this mark when the notebook is edited"))
-        for p in NOTEBOOK_PHRASES])
+@pytest.mark.parametrize("phrase", STALE_PHRASES + NOTEBOOK_PHRASES)
 def test_no_stale_or_maintainer_phrase(phrase):
     hits = [p for p in PAGES if phrase.lower() in _article_text(p).lower()]
     assert not hits, f"{phrase!r} on {hits}"
