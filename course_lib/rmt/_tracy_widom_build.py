@@ -33,7 +33,7 @@ from scipy import special
 T_LEFT, T_RIGHT = -12.0, 9.0
 EDGES = np.arange(T_LEFT, T_RIGHT + 1e-9, 1.0)  # 21 panels of width 1
 N_COLLOCATION = 32  # per panel; main() prints the check against the independent left asymptotic series
-N_TABLE = 40  # degree of the tabulated log-functions per panel
+N_TABLE = 18  # degree of the tabulated log-functions per panel
 
 
 _LD = np.longdouble
