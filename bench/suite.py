@@ -29,7 +29,7 @@ def _cfg(smoke):
         return dict(repeats=3, min_time=0.002, sk_n=(64,), sk_sweeps=2, hop_n=(64,), tw_points=200, tw_first=1,
                     stream_n=1 << 14, edge_n=40, edge_size=20, se_samples=2000, tensor_n=(12,), tensor_big=14)
     return dict(repeats=7, min_time=0.2, sk_n=(1000, 4000), sk_sweeps=None, hop_n=(1000, 4000), tw_points=100_000,
-                tw_first=5, stream_n=1 << 25, edge_n=400, edge_size=400, se_samples=100_000, tensor_n=(150,),
+                tw_first=5, stream_n=1 << 25, edge_n=400, edge_size=100, se_samples=100_000, tensor_n=(150,),
                 tensor_big=600)
 
 
@@ -395,3 +395,40 @@ BENCHMARKS = {
     "state_evolution": bench_state_evolution,
     "tensor": bench_tensor,
 }
+
+
+# --------------------------------------------------------------------------------------------- numba cold / warm
+
+NUMBA_NOTEBOOKS = ("lectures/05_spin_glasses/curie_weiss_to_sk.ipynb", "lectures/05_spin_glasses/hopfield_model.ipynb",
+                   "lectures/04_rmt/spectral_edge_tracy_widom.ipynb")
+
+
+def _execute_notebook(path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    t0 = time.perf_counter()
+    NotebookClient(nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - t0
+
+
+def bench_numba(smoke, bw):
+    """Cold (numba's on-disk cache of course_lib emptied) vs warm execution of the lectures that compile the most."""
+    if smoke:
+        return []
+    out = []
+    for rel in NUMBA_NOTEBOOKS:
+        path = ROOT / rel
+        for f in (ROOT / "course_lib").rglob("__pycache__/*.nb[ic]"):
+            f.unlink()
+        cold = _execute_notebook(path)
+        warm = _execute_notebook(path)
+        out.append(Result(f"numba cold/warm: {path.stem}", "whole notebook, one execution each",
+                          Timing([warm], [cold], 1, 1), "warm (numba cache filled)", "cold (cache emptied)", "-", "-",
+                          target="cold / warm <= 1.15",
+                          notes=["ratio column = cold / warm; one execution each (a notebook takes tens of seconds)"]))
+    return out
+
+
+BENCHMARKS["numba"] = bench_numba

@@ -56,7 +56,7 @@ def dets(t, m):
 
 
 def converged_dets(t):
-    m = int(40 + 7 * max(-t, 0))
+    m = int(52 + 7 * max(-t, 0)) if t < 2 else 40
     a = dets(t, m)
     b = dets(t, int(1.3 * m))
     for u, v in zip(a, b):
