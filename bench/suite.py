@@ -337,7 +337,7 @@ def bench_state_evolution(smoke, bw):
     err_b = float(np.sqrt(np.mean((np.array(ms) - ref.m) ** 2)))
     return [Result("GLM state evolution (sign, Gaussian prior)", f"alpha = {alpha}, {n_iter} iterations, MC "
                    f"{c['se_samples']} samples/iteration", t, "`glm_state_evolution` (quadrature)",
-                   "Monte-Carlo averages", f"|m - m_ref| = {abs(fp.m - ref.m):.1e}", f"rms |m - m_ref| = {err_b:.1e}",
+                   "Monte-Carlo averages", f"error of m {abs(fp.m - ref.m):.1e}", f"rms error of m {err_b:.1e}",
                    notes=["the Monte-Carlo side is far less accurate: at equal accuracy (1e-12) it would need "
                           "~1e20 times more samples, so the ratio shown is a lower bound"])]
 
