@@ -59,7 +59,7 @@ def render(results, info, bw, load_before, load_after, smoke, elapsed):
               "goes first), repeated; **ratio = baseline time / our time** per repetition, reported as the median "
               "and the [min, max] over the repetitions. Times are medians per call (or per unit stated in the sizes) "
               "with their half-range in %. Absolute times depend on the load of the machine; the ratios much less.", ""]
-    lines += ["## Machine", "", "| | |", "|---|---|"]
+    lines += ["## Machine", "", "| item | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += [f"| load average (1 min) before / after | {load_before:.2f} / {load_after:.2f} |"]
     lines += [f"| single-core STREAM triad (numba) | {bw['triad_GBps']:.1f} GB/s ({bw['array_MB']:.0f} MB arrays) |",

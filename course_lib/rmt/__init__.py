@@ -85,7 +85,8 @@ from ._spiked import (
     spiked_wigner_overlap,
     spiked_wigner_top_eigenvalue,
 )
-from ._tracy_widom import TracyWidomMoments, tracy_widom_cdf, tracy_widom_moments, tracy_widom_pdf
+from ._tracy_widom import (TracyWidomMoments, tracy_widom_cdf, tracy_widom_logcdf, tracy_widom_logpdf,
+                           tracy_widom_moments, tracy_widom_pdf, tracy_widom_sf)
 
 __all__ = [
     "MeanFieldFixedPoint",
@@ -149,8 +150,11 @@ __all__ = [
     "spiked_wigner_overlap",
     "spiked_wigner_top_eigenvalue",
     "tracy_widom_cdf",
+    "tracy_widom_logcdf",
+    "tracy_widom_logpdf",
     "tracy_widom_moments",
     "tracy_widom_pdf",
+    "tracy_widom_sf",
     "tridiagonal_largest_eigenvalue",
     "wishart_edge_scaled",
     "wishart_eigenvalues",
