@@ -25,7 +25,8 @@ from .student import make_student_notebook
 
 __all__ = ["write_student_tree", "main"]
 
-COPIED = ("_config.yml", "_toc.yml", "book", "lectures")
+# Everything the book build reads, relative to the root (bench/RESULTS.md is included by book/performance.md).
+COPIED = ("_config.yml", "_toc.yml", "book", "lectures", "bench/RESULTS.md")
 
 
 def write_student_tree(root, target):
@@ -42,6 +43,7 @@ def write_student_tree(root, target):
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=ignore)
         else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target / name)
     config = yaml.safe_load((root / "_config.yml").read_text())
     extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", [])
