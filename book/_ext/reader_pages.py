@@ -226,7 +226,7 @@ PRINT_CSS = """
     overflow: visible !important;
   }
   table { max-width: 100%; }
-  td, th { overflow-wrap: break-word; }
+  td, th { overflow-wrap: anywhere; }
   img { max-width: 100% !important; height: auto; }
   .bd-header-article, .prev-next-area, .pdf-links, .delivery-links { display: none !important; }
 }
