@@ -174,6 +174,8 @@ def random_features_stieltjes(z, eta, zeta, phi, psi):
     """
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)
     try:
+        if z is None or isinstance(z, (str, bytes)):
+            raise TypeError
         z = np.asarray(z, dtype=complex)
     except (TypeError, ValueError):
         raise TypeError(f"`z` must be a complex number or array, got {z!r} of type {type(z).__name__}.") from None
