@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean
+.PHONY: help env book site slides test test-lib test-notebooks test-book test-browser student serve clean fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ slides: site $(VENDOR)/.stamp  ## the lectures as reveal.js decks in _build/html
 test-lib: $(STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider --doctest-modules course_lib
+
+fuzz: $(STAMP)  ## the full bad-input fuzz of the public API (make test-lib runs its smoke version)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python tests/fuzz_api.py --jobs $(JOBS) --verbose
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
