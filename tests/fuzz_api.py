@@ -435,6 +435,7 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=20.0)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--show", default=None, help="also list the outcomes of this class (ok, accepted, ...)")
     a = ap.parse_args(argv)
     names = [n for n, _, _ in public_callables()]
     if a.only:
@@ -442,9 +443,9 @@ def main(argv=None):
     t0 = time.time()
     outcomes = run(names, smoke=a.smoke, timeout=a.timeout, jobs=a.jobs)
     line, noex = summary(outcomes)
-    if a.verbose:
+    if a.verbose or a.show:
         for o in outcomes:
-            if o[3] in FAILURES:
+            if o[3] in FAILURES or o[3] == a.show:
                 print(f"{o[3]:10s} {o[0]}({o[1]}={o[2]}): {o[4]}")
         print("not fuzzed (no direct example call, or a too slow example):", ", ".join(noex))
     print(line, f"[{time.time() - t0:.0f} s]")
