@@ -287,7 +287,11 @@ def classify(fullname, obj, pname, label, args, kwargs, *, allow_nonfinite=False
             return "wrong_type", f"{type(exc).__name__}: {exc}"[:300]
         finally:
             plt.close("all")
-    ours = [w for w in caught if "course_lib" in (w.filename or "") and names_param(str(w.message), pname)]
+    from course_lib._validation import DivergenceWarning
+
+    # the library's warnings (stacklevel=2 points them at the caller, so the category or the file tells them apart)
+    ours = [w for w in caught if (issubclass(w.category, DivergenceWarning) or "course_lib" in (w.filename or ""))
+            and names_param(str(w.message), pname)]
     if ours:
         return "ok", f"warned: {ours[0].message}"[:300]
     if _nonfinite(result):
