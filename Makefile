@@ -15,7 +15,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student grade serve clean release test-reader bench
+.PHONY: help env book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student grade serve clean release test-reader bench fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ notebooks: site student  ## the reader edition (plain Jupyter, install cell) of 
 test-lib: $(STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser --ignore=tests/reader
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider --doctest-modules course_lib
+
+fuzz: $(STAMP)  ## the full bad-input fuzz of the public API (make test-lib runs its smoke version)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python tests/fuzz_api.py --jobs $(JOBS) --verbose
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework

@@ -21,8 +21,8 @@ from course_lib import diffusion, erm, kernels, optimization, rmt, spin_glasses
 from course_lib import teacher_student as ts
 from course_lib.teacher_student import dynamics
 
-BUDGET = settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-SMALL = settings(max_examples=10, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+BUDGET = settings(max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+SMALL = settings(max_examples=10, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 positive = st.floats(1e-3, 1e3, allow_nan=False, allow_infinity=False)
@@ -49,7 +49,14 @@ def test_semicircle_pdf_nonnegative_cdf_monotone_in_unit_interval(x):
 @given(g=ratio)
 def test_marchenko_pastur_density_plus_atom_is_normalised(g):
     lo, hi = rmt.marchenko_pastur_edges(g)
-    mass, _ = integrate.quad(lambda x: rmt.marchenko_pastur_pdf(x, g), lo, hi, limit=200)
+    # x = lo + (hi - lo)(1 - cos t)/2 removes the square-root behaviour of the density at both edges (and its
+    # x^(-1/2) singularity at gamma = 1, where lo = 0); near gamma = 1 the integrand still turns over at
+    # t ~ sqrt(lo / half), so the range is cut there: plain quadrature resolves the mass only to ~1e-5.
+    half = (hi - lo) / 2
+    t_turn = np.sqrt(lo / half)
+    cuts = [0.0] + [c for c in (t_turn, 10 * t_turn, 100 * t_turn) if 0 < c < np.pi] + [np.pi]
+    mass = sum(integrate.quad(lambda t: rmt.marchenko_pastur_pdf(lo + half * (1 - np.cos(t)), g) * half * np.sin(t),
+                              a, b, limit=200)[0] for a, b in zip(cuts, cuts[1:]))
     assert mass + rmt.marchenko_pastur_atom(g) == pytest.approx(1.0, abs=1e-6)
 
 

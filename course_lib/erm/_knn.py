@@ -89,6 +89,7 @@ def knn_regress(x_train, y_train, x_query, *, k=1, periodic=False, return_distan
     >>> knn_regress([[0.0], [1.0]], [0.0, 10.0], [[0.2], [0.9]])
     array([ 0., 10.])
     """
+    return_distance = check_bool("return_distance", return_distance)
     x_train = check_array("x_train", x_train, ndim=2, min_len=1)
     y_train = check_array("y_train", y_train, ndim=1)
     x_query = check_array("x_query", x_query, ndim=2, min_len=1)

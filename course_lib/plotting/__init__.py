@@ -11,7 +11,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._validation import check_array, check_int, check_real
+from .._validation import check_array, check_bool, check_int, check_real
 
 __all__ = [
     "STYLE",
@@ -260,6 +260,7 @@ def finish(ax, *, xlabel, ylabel, title=None, legend=True):
     '$x$'
     >>> plt.close(fig)
     """
+    legend = check_bool("legend", legend)
     _check_axes(ax)
     for name, value in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
         if not (value is None and name == "title") and not isinstance(value, str):
@@ -308,6 +309,7 @@ def plot_power_law(ax, x, y, *, y_err=None, fit=None, label=None, color=None, ma
     ('log', 'log')
     >>> plt.close(fig)
     """
+    fit_label = check_bool("fit_label", fit_label)
     _check_axes(ax)
     if fit is not None and not (hasattr(fit, "exponent") and callable(getattr(fit, "predict", None))):
         raise TypeError(f"`fit` must be a PowerLawFit (from course_lib.erm.fit_power_law), got {type(fit).__name__}.")

@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._validation import MAX_ABS, check_array, check_int, check_real, check_rng
+from .._validation import MAX_ABS, check_array, check_bool, check_int, check_real, check_rng
 from ._deep import _check_activation
 
 __all__ = [
@@ -97,6 +97,7 @@ def random_features_gram_eigenvalues(n0, n1, m, activation, *, sigma=1.0, linear
     >>> ev.shape, bool(np.all(np.diff(ev) >= 0))
     ((50,), True)
     """
+    linearized = check_bool("linearized", linearized)
     n0 = check_int("n0", n0, minimum=1)
     n1 = check_int("n1", n1, minimum=1)
     m = check_int("m", m, minimum=1)
@@ -174,6 +175,8 @@ def random_features_stieltjes(z, eta, zeta, phi, psi):
     """
     eta, zeta, phi, psi = _check_params(eta, zeta, phi, psi)
     try:
+        if z is None or isinstance(z, (str, bytes)):
+            raise TypeError
         z = np.asarray(z, dtype=complex)
     except (TypeError, ValueError):
         raise TypeError(f"`z` must be a complex number or array, got {z!r} of type {type(z).__name__}.") from None

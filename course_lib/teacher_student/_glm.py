@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize
 
-from .._validation import check_int, check_real
+from .._validation import check_bool, check_int, check_real
 from ._channels import make_channel
 from ._priors import make_prior
 
@@ -139,6 +139,7 @@ def glm_state_evolution(alpha, prior="gaussian", channel="sign", noise=0.0, init
     >>> fp.converged, round(fp.m, 3)
     (True, 0.728)
     """
+    warn = check_bool("warn", warn)
     alpha = _check_alpha(alpha)
     noise = check_real("noise", noise, lower=0.0)
     n_iter = check_int("n_iter", n_iter, minimum=1)

@@ -34,10 +34,12 @@ def _given_or_gaussian(name, value, shape, dims, rng, scale=1.0):
 def _check_schedule(K, lr, n_steps, n_records, init_scale):
     """Validate the arguments shared by the online-SGD drivers; ``n_steps`` must be a multiple of ``n_records``."""
     K = check_int("K", K, minimum=1)
-    lr = check_real("lr", lr, lower=0.0, lower_open=True)
+    # (the learning rates of the theory are of order one; far above, the erf units saturate and nothing is learned,
+    # and the overlaps W W^T / N overflow in the error formula)
+    lr = check_real("lr", lr, lower=0.0, lower_open=True, upper=1e3)
     n_steps = check_int("n_steps", n_steps, minimum=1)
     n_records = check_int("n_records", n_records, minimum=1)
-    init_scale = check_real("init_scale", init_scale, lower=0.0)
+    init_scale = check_real("init_scale", init_scale, lower=0.0, upper=1e3)
     if n_steps % n_records:
         raise ValueError(f"`n_steps` ({n_steps}) must be a multiple of `n_records` ({n_records}).")
     return K, lr, n_steps, n_records, init_scale
@@ -153,7 +155,7 @@ def online_sgd_committee(N, K, M, lr, n_steps, rng=None, *, W0=None, W_teacher=N
     K, M : int
         Hidden units of student and teacher.
     lr : float
-        Learning rate :math:`\eta > 0`.
+        Learning rate, in (0, 1e3].
     n_steps : int
         Number of SGD steps (one sample each); must be a multiple of ``n_records``.
     rng : None, int or numpy.random.Generator
@@ -231,7 +233,7 @@ def train_committee_on_data(sample, K, lr, n_steps, rng=None, *, W0=None, eval_X
     K : int
         Student hidden units.
     lr : float
-        Learning rate.
+        Learning rate, in (0, 1e3].
     n_steps : int
         Number of SGD steps, a multiple of ``n_records``.
     rng : None, int or numpy.random.Generator

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from ..._validation import check_int, check_real, check_sequence
+from ..._validation import check_bool, check_int, check_real, check_sequence
 from ._matrix_tensor import SpikedMatrixTensor, _heun_on_sphere
 
 __all__ = ["MatrixTensorReferenceRuns", "matrix_tensor_reference_runs", "simulate_reference_runs"]
@@ -223,6 +223,7 @@ def simulate_reference_runs(sizes, n_runs, *, delta2=0.5, deltap=4.0, temperatur
     >>> runs.Cbar[0.0, 12].shape, float(round(runs.Cbar[0.0, 12][0, 0], 12))
     ((2, 5), 0.2)
     """
+    verbose = check_bool("verbose", verbose)
     sizes = tuple(check_int("sizes", s, minimum=10) for s in check_sequence("sizes", sizes))
     n_runs = tuple(check_int("n_runs", r, minimum=1) for r in check_sequence("n_runs", n_runs))
     if len(n_runs) != len(sizes):

@@ -273,7 +273,7 @@ def saad_solla_rhs(Q, R, T, lr):
     Q, R, T : array_like
         Overlaps, shapes (K, K), (K, M), (M, M).
     lr : float
-        Learning rate :math:`\eta > 0` (Goldt et al. 2019 scaling: :math:`w\leftarrow w - \frac{\eta}{\sqrt N}\ldots`).
+        Learning rate :math:`\eta \in (0, 10^3]` (Goldt et al. 2019 scaling: :math:`w\leftarrow w - \frac{\eta}{\sqrt N}\ldots`).
 
     Returns
     -------
@@ -292,7 +292,7 @@ def saad_solla_rhs(Q, R, T, lr):
     True
     """
     Q, R, T = _check_overlaps(Q, R, T)
-    lr = check_real("lr", lr, lower=0.0, lower_open=True)
+    lr = check_real("lr", lr, lower=0.0, lower_open=True, upper=1e3)  # as for online SGD
     return _rhs(Q, R, T, lr)
 
 
@@ -341,7 +341,7 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     K, M : int
         Number of student and teacher hidden units.
     lr : float
-        Learning rate :math:`\eta > 0`.
+        Learning rate, in (0, 1e3].
     T_teacher : array_like, shape (M, M)
         Teacher overlaps.
     Q0 : array_like, shape (K, K)
@@ -382,7 +382,7 @@ def saad_solla_ode(K, M, lr, T_teacher, Q0, R0, t_max, *, n_points=401, t_eval=N
     """
     K = check_int("K", K, minimum=1)
     M = check_int("M", M, minimum=1)
-    lr = check_real("lr", lr, lower=0.0, lower_open=True)
+    lr = check_real("lr", lr, lower=0.0, lower_open=True, upper=1e3)  # as for online SGD
     # (the dynamics reach their fixed point by t ~ 1e4 for any reasonable lr; a huge t_max only makes the
     # adaptive integrator crawl along it)
     t_max = check_real("t_max", t_max, lower=0.0, lower_open=True, upper=1e7)
@@ -493,7 +493,7 @@ def committee_plateau(K, lr):
     K : int
         Number of hidden units (K = M >= 2).
     lr : float
-        Learning rate :math:`\eta > 0`.
+        Learning rate, in (0, 1e3].
 
     Returns
     -------
@@ -515,7 +515,7 @@ def committee_plateau(K, lr):
     (0.408248, 0.333333)
     """
     K = check_int("K", K, minimum=2)
-    lr = check_real("lr", lr, lower=0.0, lower_open=True)
+    lr = check_real("lr", lr, lower=0.0, lower_open=True, upper=1e3)  # as for online SGD
     T = np.eye(K)
 
     def g(x):
