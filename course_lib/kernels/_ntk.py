@@ -21,6 +21,7 @@ __all__ = [
     "TrainResult",
     "arccos_kernel",
     "relu_ntk",
+    "deep_relu_ntk",
     "two_layer_network",
     "empirical_ntk",
     "train_two_layer",
@@ -38,6 +39,16 @@ def _check_inputs(name, X, d=None):
     if d is not None and X.shape[1] != d:
         raise ValueError(f"`{name}` must have {d} columns (the input dimension), got shape {X.shape}.")
     return X
+
+
+def _kappa0(u):
+    r"""Normalised arc-cosine kernel of order 0 as a function of the cosine: :math:`(\pi - \arccos u)/\pi`."""
+    return (np.pi - np.arccos(u)) / np.pi
+
+
+def _kappa1(u):
+    r"""Normalised arc-cosine kernel of order 1: :math:`(\sqrt{1-u^2} + (\pi - \arccos u)\,u)/\pi`."""
+    return (np.sqrt(np.maximum(1.0 - u * u, 0.0)) + (np.pi - np.arccos(u)) * u) / np.pi
 
 
 def _angles(X, Y):
@@ -95,10 +106,10 @@ def arccos_kernel(X, Y, order):
     Y = _check_inputs("Y", Y, X.shape[1])
     nx, ny, cos, th = _angles(X, Y)
     if order == 0:
-        return (np.pi - th) / np.pi
-    sin = np.sin(th)
+        return _kappa0(cos)
     if order == 1:
-        return np.outer(nx, ny) * (sin + (np.pi - th) * cos) / np.pi
+        return np.outer(nx, ny) * _kappa1(cos)
+    sin = np.sin(th)
     return np.outer(nx, ny) ** 2 * (3.0 * sin * cos + (np.pi - th) * (1.0 + 2.0 * cos**2)) / np.pi
 
 
@@ -148,6 +159,97 @@ def relu_ntk(X, Y, *, layers="both"):
     if layers in ("both", "first"):
         out += 0.5 * (X @ Y.T) * arccos_kernel(X, Y, 0)
     return out
+
+
+#: Largest accepted ``depth`` of :func:`deep_relu_ntk` (the recursion costs ``depth`` passes over ``rho``).
+_MAX_DEPTH = 10_000
+#: Tolerance for cosines slightly outside [-1, 1] (rounding in a normalised inner product); they are clipped.
+_RHO_TOL = 1e-12
+
+
+def deep_relu_ntk(rho, depth):
+    r"""Neural tangent kernel of a fully connected ReLU network with ``depth`` hidden layers, for unit-norm inputs.
+
+    The network of Arora et al. (2019), Section 3: :math:`g^{(0)} = x`, and for :math:`h = 1,\dots,L`,
+    :math:`f^{(h)} = W^{(h)}g^{(h-1)}`, :math:`g^{(h)} = \sqrt{c_\sigma/d_h}\,\sigma(f^{(h)})`, output
+    :math:`f = W^{(L+1)}g^{(L)}`, all weights i.i.d. :math:`\mathcal N(0,1)`, :math:`\sigma(u)=\max(u,0)` and
+    :math:`c_\sigma = 1/\mathbb E_{z\sim\mathcal N(0,1)}[\sigma(z)^2] = 2`. As the widths :math:`d_1,\dots,d_L\to\infty`
+    the tangent kernel :math:`\langle\nabla_\theta f(x),\nabla_\theta f(x')\rangle` of unit inputs with
+    :math:`\langle x,x'\rangle=\rho` tends to :math:`\Theta^{(L)}(\rho)`, given by :math:`\Sigma^{(0)}=\Theta^{(0)}=\rho`
+    and, for :math:`h = 1,\dots,L`,
+
+    .. math:: \Sigma^{(h)} = \kappa_1\bigl(\Sigma^{(h-1)}\bigr),\qquad
+              \dot\Sigma^{(h)} = \kappa_0\bigl(\Sigma^{(h-1)}\bigr),\qquad
+              \Theta^{(h)} = \Theta^{(h-1)}\,\dot\Sigma^{(h)} + \Sigma^{(h)},
+
+    .. math:: \kappa_0(u) = \frac{\pi-\arccos u}{\pi},\qquad
+              \kappa_1(u) = \frac{\sqrt{1-u^2} + (\pi-\arccos u)\,u}{\pi}.
+
+    Here :math:`\Sigma^{(h)}(\rho) = c_\sigma\mathbb E[\sigma(u)\sigma(v)]` and
+    :math:`\dot\Sigma^{(h)}(\rho) = c_\sigma\mathbb E[\sigma'(u)\sigma'(v)]` for :math:`(u, v)` centred Gaussian with
+    unit variances and correlation :math:`\Sigma^{(h-1)}` (unit variances because :math:`c_\sigma = 2` keeps
+    :math:`\Sigma^{(h)}(1) = 1`); these expectations are the arc-cosine kernels of Cho and Saul (2009), see
+    :func:`arccos_kernel`. Unrolled, the recursion is Arora et al.'s formula
+    :math:`\Theta^{(L)} = \sum_{h=1}^{L+1}\Sigma^{(h-1)}\prod_{h'=h}^{L+1}\dot\Sigma^{(h')}` with
+    :math:`\dot\Sigma^{(L+1)} = 1`: term :math:`h` comes from the weights :math:`W^{(h)}`. Since
+    :math:`\kappa_0(1)=\kappa_1(1)=1`, :math:`\Theta^{(L)}(1) = L+1`. For :math:`L = 1` this is
+    :math:`\rho\,\kappa_0(\rho)+\kappa_1(\rho)`, twice :func:`relu_ntk` of unit inputs (whose network has no
+    :math:`\sqrt2`).
+
+    Parameters
+    ----------
+    rho : float or array_like
+        Cosine(s) :math:`\langle x,x'\rangle` of the two unit inputs, in :math:`[-1, 1]`. Values at most ``1e-12``
+        outside (rounding in a normalised inner product) are clipped to :math:`\pm1`; NaN, inf and values further
+        out are rejected. Near :math:`\rho = 1` the kernel behaves like :math:`L+1-c\sqrt{1-\rho}`, so a cosine
+        computed as :math:`1-10^{-16}` gives :math:`L+1` only to about :math:`10^{-8}`.
+    depth : int
+        Number :math:`L` of hidden layers, ``0 <= depth <= 10000``; ``depth=0`` is the linear model
+        (:math:`\Theta^{(0)} = \rho`).
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\Theta^{(L)}(\rho)`, a float for scalar ``rho``, else an array of the shape of ``rho``.
+
+    Raises
+    ------
+    TypeError
+        If ``depth`` is not an integer or ``rho`` is not real.
+    ValueError
+        If ``depth`` is out of range or ``rho`` has NaN/inf or entries outside :math:`[-1, 1]`.
+
+    References
+    ----------
+    .. [1] S. Arora, S. S. Du, W. Hu, Z. Li, R. Salakhutdinov, R. Wang, "On exact computation with an infinitely
+       wide neural net", NeurIPS 32 (2019), Section 3 (the fully connected NTK).
+    .. [2] A. Jacot, F. Gabriel, C. Hongler, "Neural tangent kernel: convergence and generalization in neural
+       networks", NeurIPS 31 (2018).
+    .. [3] Y. Cho and L. K. Saul, "Kernel methods for deep learning", NeurIPS 22 (2009).
+
+    Examples
+    --------
+    >>> deep_relu_ntk(1.0, 3)  # equal inputs: L + 1
+    4.0
+    >>> round(deep_relu_ntk(0.0, 1), 12)  # orthogonal inputs, one hidden layer: kappa_1(0) = 1/pi
+    0.318309886184
+    """
+    depth = check_int("depth", depth, minimum=0, maximum=_MAX_DEPTH)
+    scalar = np.ndim(rho) == 0 and not isinstance(rho, np.ndarray)
+    if isinstance(rho, (bool, np.bool_)) or np.asarray(rho).dtype == np.bool_:
+        raise TypeError(f"`rho` must be real (a cosine in [-1, 1]), got a boolean {rho!r}.")
+    r = check_array("rho", rho)
+    if r.size and np.max(np.abs(r)) > 1.0 + _RHO_TOL:
+        bad = r.ravel()[np.argmax(np.abs(r.ravel()))]
+        raise ValueError(f"`rho` must lie in [-1, 1] (a cosine of unit inputs), got an entry {bad!r}.")
+    sigma = np.clip(r, -1.0, 1.0)
+    theta = sigma.copy()
+    for _ in range(depth):
+        sigma_dot = _kappa0(sigma)
+        # Clipped because kappa_1 may round a hair above 1 near rho = 1 (arccos would then give NaN).
+        sigma = np.clip(_kappa1(sigma), -1.0, 1.0)
+        theta = theta * sigma_dot + sigma
+    return float(theta) if scalar else theta
 
 
 @dataclass
