@@ -113,6 +113,7 @@ def silverstein_pdf(x, population, gamma):
 
     Examples
     --------
+    >>> from course_lib.rmt import marchenko_pastur_pdf
     >>> f = silverstein_pdf([1.0, 2.0], [1.0], 0.5)   # Sigma = I: Marchenko--Pastur
     >>> bool(np.allclose(f, marchenko_pastur_pdf([1.0, 2.0], 0.5)))
     True
