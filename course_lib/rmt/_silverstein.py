@@ -76,7 +76,8 @@ def silverstein_pdf(x, population, gamma):
     :math:`-1/t_j` there is always a real root, so at most one conjugate pair is complex: inside the support
     the root with positive imaginary part is :math:`\underline m(x + i0)` (Silverstein and Choi 1995), outside
     all roots are real and :math:`f = 0`. The root is polished by guarded Newton steps. Cost
-    :math:`O(k^3)` per point of ``x``: meant for populations with up to a few hundred distinct values.
+    :math:`O(k^3)` per point of ``x``: fast for a few dozen distinct values (about 3 s for 20 values at
+    4e4 points here); for hundreds of distinct values (200 values, 200 points: about 15 s) bin the population first.
     Near a spectral edge, where :math:`f` vanishes like a square root, the round-off is of order
     :math:`\sqrt{\epsilon}\,\max_i t_i \approx 10^{-8}\max_i t_i` in :math:`\underline m`.
 
