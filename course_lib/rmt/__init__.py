@@ -3,7 +3,8 @@
 Gaussian and Wishart ensembles (dense and through the Dumitriu--Edelman tridiagonal models), the
 limiting spectral densities (semicircle, Marchenko--Pastur, Fuss--Catalan), the Tracy--Widom laws
 as Fredholm determinants (Bornemann's quadrature method), fast sampling of the spectral edge
-(Edelman--Persson), spiked models with the BBP transition, the Jacobians of random deep networks
+(Edelman--Persson), the sample-covariance spectrum for a general population (Silverstein's
+equation), spiked models with the BBP transition, the Jacobians of random deep networks
 (with their full spectral density by free multiplicative convolution), the Gram matrices of random
 features (Pennington--Worah), and the exact Hessian, Gauss--Newton matrix and Fisher information of
 a small softmax network.
@@ -77,6 +78,7 @@ from ._random_features import (
     random_features_pdf,
     random_features_stieltjes,
 )
+from ._silverstein import silverstein_pdf
 from ._spiked import (
     SpikedSample,
     spiked_covariance_overlap,
@@ -144,6 +146,7 @@ __all__ = [
     "semicircle_cdf",
     "semicircle_moment",
     "semicircle_pdf",
+    "silverstein_pdf",
     "spiked_covariance_overlap",
     "spiked_covariance_top_eigenvalue",
     "spiked_wigner",
