@@ -43,7 +43,8 @@ def _check_p(p):
     if p < 3:
         raise ValueError(
             f"`p` must be an integer >= 3, got {p}: for p <= 2 the spherical model has no 1RSB (random first-order) "
-            "transition, so T_d and T_K do not exist (p = 2 has a continuous transition at T = 1 instead)."
+            "transition, so T_d and T_K do not exist (p = 2 has a continuous transition, at T = sqrt(2) for "
+            "xi(q) = q^2)."
         )
     return p
 
