@@ -19,12 +19,15 @@ from ._hopfield import (
     modern_hopfield_retrieve,
 )
 from ._kac_rice import pspin_complexity, pspin_ground_state_energy, pspin_threshold_energy
+from ._pspin_statics import pspin_dynamical_temperature, pspin_kauzmann_temperature
 from ._pspin import PSpinDescentResult, PSpinInstance, pspin_gradient_descent, pspin_instance
 
 __all__: list[str] = [
     "pspin_complexity",
     "pspin_ground_state_energy",
     "pspin_threshold_energy",
+    "pspin_dynamical_temperature",
+    "pspin_kauzmann_temperature",
     "pspin_instance",
     "pspin_gradient_descent",
     "PSpinInstance",
