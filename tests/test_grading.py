@@ -222,7 +222,10 @@ def test_homework_launch_buttons_point_at_the_student_edition():
     ctx = context()
     _student_launch_buttons(None, "homework/hw01_erm", "page.html", ctx, None)
     urls = [b.get("url") for b in ctx["header_buttons"][0]["buttons"]]
-    assert urls == ["https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/student/hw01_erm.ipynb", None]
+    assert urls == ["https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/student/hw01_erm.ipynb",
+                    "https://colab.research.google.com/github/o/r/blob/notebooks/homework/hw01_erm.ipynb", None]
     ctx = context()
     _student_launch_buttons(None, "lectures/01_erm/x", "page.html", ctx, None)
-    assert ctx == context()
+    urls = [b.get("url") for b in ctx["header_buttons"][0]["buttons"]]
+    assert urls == ["https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/homework/hw01_erm.ipynb",
+                    "https://colab.research.google.com/github/o/r/blob/notebooks/homework/hw01_erm.ipynb", None]

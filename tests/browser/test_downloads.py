@@ -3,7 +3,8 @@
 The site (`make book`) is built from the student edition of the homework. Checked here, for every
 homework: the page itself, every other page, the search index, `_sources/`, every notebook under
 `_build/html` and `_build/student/`, and the launch buttons of the homework pages (Binder opens
-the student edition, there is no Colab button, the .ipynb download is the student edition).
+the student edition, Colab the reader edition of the `notebooks` branch, the .ipynb download is the student
+edition).
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ def test_homework_page_launches_the_student_edition(path):
     assert page.is_file(), f"{page} is missing: run `make book`"
     text = page.read_text()
     assert "raise NotImplementedError()" in html.unescape(re.sub(r"<[^>]+>", "", text))
-    assert "colab.research.google.com" not in text, "the Colab button would open the instructor edition from GitHub"
+    colab = re.findall(r'href="(https://colab\.research\.google\.com[^"]*)"', text)
+    assert all(html.unescape(u).endswith(f"/blob/notebooks/homework/{path.stem}.ipynb") for u in colab), (
+        f"the Colab button must open the reader (student) edition on the notebooks branch, not {colab}")
     binder = re.findall(r'href="(https://mybinder\.org[^"]*)"', text)
     assert binder, "no Binder button on the homework page"
     assert all(f"student/{path.stem}.ipynb" in html.unescape(url) for url in binder), binder
