@@ -153,3 +153,14 @@ def test_state_evolution_bad_input(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         sg.sk_amp_state_evolution(**args)
+
+
+def test_below_at_increments_stay_of_order_one_and_above_they_vanish():
+    """The criterion of the lecture's below-AT check (last 10 increments > 0.1, TAP residual > 0.1) holds at T = 0.4
+    and fails at T = 1 (negative control), at h = 0.5, T_AT = 0.535."""
+    rng = np.random.default_rng(11)
+    J = sg.sk_couplings(1000, rng=rng)
+    cold = sg.sk_amp(J, 2.5, 0.5, n_iter=30)
+    hot = sg.sk_amp(J, 1.0, 0.5, n_iter=30)
+    assert cold.increments[-10:].min() > 0.1 and cold.tap_residual[-1] > 0.1
+    assert hot.increments[-10:].max() < 0.1 and hot.tap_residual[-1] < 0.1
