@@ -2,7 +2,10 @@
 
 Samplers, the geometry of the high-dimensional cube, nearest-neighbour
 regression (compiled) with its exact theory on the torus, the exact error
-decomposition of least squares, and power-law fits with confidence intervals.
+decomposition of least squares, power-law fits with confidence intervals, and the
+generalization toolkit: Rademacher complexity of norm balls (exact and Monte Carlo) and its bounds, the
+spectral complexity of Bartlett--Foster--Telgarsky, a small two-layer network trainer, and the
+Nagarajan--Kolter example where uniform convergence fails.
 """
 
 from ._fitting import PowerLawFit, fit_power_law
