@@ -193,3 +193,25 @@ def test_discrete_chain_law_matches_simulation_and_euler_is_first_order():
     errs = [df.gaussian_reverse_law(m0, v0, T, n_steps=k, scheme="euler", start=start).var - v0 for k in (80, 160, 320)]
     r = np.array(errs[:-1]) / np.array(errs[1:])
     assert np.all((r > 1.9) & (r < 2.3))
+
+
+def test_flow_keeps_the_cdf_and_wrong_drifts_are_rejected():
+    # Corollary (1-d): F_{T - tau}(y_tau) = F_T(y_0) along the probability flow; the same check rejects the flow with
+    # the SDE's drift y + 2 score (the factor of the score is 1 for the ODE, 2 for the SDE)
+    means, w, c, T = np.array([[-2.0], [0.5], [3.0]]), np.array([0.3, 0.2, 0.5]), 0.1, 4.0
+    score = lambda x, t: df.gaussian_mixture_score(x, t, means, cov=c, weights=w)  # noqa: E731
+    x_T, _ = df.gaussian_mixture_sample(500, means, cov=c, weights=w, t=T, rng=np.random.default_rng(15))
+    grid = T * (1 - np.arange(201) / 200) ** 2
+    F_T = df.gaussian_mixture_cdf(x_T[:, 0], T, means, cov=c, weights=w)
+    good = df.probability_flow(score, x_T, grid).x[:, 0]
+    bad = df.probability_flow(lambda x, t: 2 * score(x, t), x_T, grid).x[:, 0]
+    assert np.abs(df.gaussian_mixture_cdf(good, 0.0, means, cov=c, weights=w) - F_T).max() < 1e-3
+    assert np.abs(df.gaussian_mixture_cdf(bad, 0.0, means, cov=c, weights=w) - F_T).max() > 0.05
+    # the reverse SDE with the ODE's drift y + score (and the noise) fails the Kolmogorov-Smirnov test of the lecture
+    rng = np.random.default_rng(16)
+    x_T, _ = df.gaussian_mixture_sample(5_000, means, cov=c, weights=w, t=T, rng=rng)
+    grid = T * (1 - np.arange(401) / 400) ** 2
+    for factor, passes in ((1.0, True), (0.5, False)):
+        y = df.backward_diffusion(lambda x, t: factor * score(x, t), x_T, grid, scheme="exponential", rng=rng).x[:, 0]
+        ks = np.sqrt(len(y)) * stats.kstest(y, lambda v: df.gaussian_mixture_cdf(v, 0.0, means, cov=c, weights=w)).statistic
+        assert (ks < 1.95 + np.sqrt(len(y)) * 0.003) == passes
