@@ -215,3 +215,13 @@ def test_flow_keeps_the_cdf_and_wrong_drifts_are_rejected():
         y = df.backward_diffusion(lambda x, t: factor * score(x, t), x_T, grid, scheme="exponential", rng=rng).x[:, 0]
         ks = np.sqrt(len(y)) * stats.kstest(y, lambda v: df.gaussian_mixture_cdf(v, 0.0, means, cov=c, weights=w)).statistic
         assert (ks < 1.95 + np.sqrt(len(y)) * 0.003) == passes
+
+
+def test_gaussian_tv_against_quadrature_and_pinsker():
+    for m1, v1, m2, v2 in ((0.0, 1.0, 1.0, 1.0), (0.3, 0.25, -0.2, 2.0), (1.0, 4.0, 1.0, 0.5), (0.0, 1.0, 0.0, 1.0 + 1e-6)):
+        ref = 0.5 * integrate.quad(lambda x: abs(stats.norm.pdf(x, m1, np.sqrt(v1)) - stats.norm.pdf(x, m2, np.sqrt(v2))),
+                                   -30, 30, points=[m1, m2], limit=400, epsabs=1e-13)[0]
+        assert_allclose(df.gaussian_tv(m1, v1, m2, v2), ref, atol=1e-9)
+        assert df.gaussian_tv(m1, v1, m2, v2) <= np.sqrt(df.gaussian_kl(m1, v1, m2, v2) / 2) + 1e-15  # Pinsker
+    # equal variances: 2 Phi(|m1 - m2| / (2 sigma)) - 1
+    assert_allclose(df.gaussian_tv(0.0, 4.0, 1.0, 4.0), 2 * stats.norm.cdf(0.25) - 1, rtol=1e-13)

@@ -7,7 +7,7 @@ integrators, the probability-flow ODE, the exact law of the backward dynamics fo
 Biroli, Bonnaire, de Bortoli and Mezard (2024).
 """
 
-from ._gaussian import GaussianReverseLaw, gaussian_kl, gaussian_reverse_law
+from ._gaussian import GaussianReverseLaw, gaussian_kl, gaussian_reverse_law, gaussian_tv
 from ._matching import LinearScoreFit, ScoreMatchingLosses, fit_linear_score, score_matching_losses, tweedie_denoiser
 from ._score import (
     empirical_score,
@@ -60,5 +60,6 @@ __all__ = [
     "speciation_time",
     "tweedie_denoiser",
     "gaussian_reverse_law",
+    "gaussian_tv",
     "score_matching_losses",
 ]
