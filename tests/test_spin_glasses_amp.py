@@ -10,8 +10,8 @@ import course_lib.spin_glasses as sg
 # Reference facts used below
 # - The fixed point of q_{t+1} = E tanh^2(beta h + beta sqrt(q_t) z) is the replica-symmetric q of Sherrington and
 #   Kirkpatrick (1975), computed independently by sk_replica_symmetric (adaptive quadrature + brentq).
-# - The slope of the overlap map at q is beta^2 E sech^4 = 1 - replicon (de Almeida and Thouless 1978, eq. (21));
-#   below the AT line it is < 1 and the AMP iterates converge (Bolthausen 2014, Theorem 2.1).
+# - The slope of the overlap map at q is beta^2 E sech^4 = 1 - replicon (de Almeida and Thouless 1978);
+#   above the AT line (high temperature) it is < 1 and the AMP iterates converge (Bolthausen 2014, main theorem).
 
 
 def _gauss_quad(fun):
@@ -45,7 +45,7 @@ def test_state_evolution_diagonal_is_the_scalar_recursion():
     assert_allclose(se.overlaps[1, 2], g12, rtol=1e-8)
 
 
-def test_bolthausen_start_keeps_q_and_converges_below_at():
+def test_bolthausen_start_keeps_q_and_converges_above_at():
     beta, h = 1.0, 0.5  # T = 1 > T_AT(0.5) = 0.535
     se = sg.sk_amp_state_evolution(beta, h, n_iter=60)
     assert_allclose(se.q, se.q_rs, rtol=1e-10)
@@ -56,7 +56,7 @@ def test_bolthausen_start_keeps_q_and_converges_below_at():
     assert_allclose(ratios, se.rate, rtol=1e-3)
 
 
-def test_above_at_line_the_overlaps_do_not_converge():
+def test_below_at_line_the_overlaps_do_not_converge():
     beta, h = 2.5, 0.5  # T = 0.4 < T_AT(0.5) = 0.535
     se = sg.sk_amp_state_evolution(beta, h, n_iter=80)
     assert se.rate > 1

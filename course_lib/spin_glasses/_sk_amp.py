@@ -5,12 +5,15 @@ For :math:`H = -\sum_{i<j}J_{ij}S_iS_j - h\sum_iS_i` with :math:`J_{ij}\sim\math
 
 .. math:: m_i = \tanh\Bigl(\beta h + \beta\sum_j J_{ij}m_j - \beta^2(1 - q)\,m_i\Bigr),\qquad q = \tfrac1N\lVert m\rVert^2 .
 
-Bolthausen (2014) iterates them with the Onsager term one step behind,
+Bolthausen (2014) iterates them with the Onsager term one step behind; in the form of Bayati and Montanari (2011),
+with the empirical Onsager coefficient,
 
-.. math:: m^{t+1} = \tanh\bigl(\beta h + \beta J m^t - \beta^2 b_t\, m^{t-1}\bigr),\qquad b_t = 1 - \tfrac1N\lVert m^t\rVert^2,
+.. math:: m^{t+1} = \tanh\bigl(\beta h + \beta J m^t - \beta^2 b_t\, m^{t-1}\bigr),\qquad b_t = 1 - \tfrac1N\lVert m^t\rVert^2
 
-and proves that the overlaps :math:`\frac1N\langle m^t, m^s\rangle` follow a deterministic *state evolution* as
-:math:`N\to\infty`. This module runs the iteration and computes the state evolution by Gauss--Hermite quadrature.
+(Bolthausen uses the constant :math:`1 - q` in place of :math:`b_t`; from his start the two agree as
+:math:`N\to\infty`).
+The overlaps :math:`\frac1N\langle m^t, m^s\rangle` follow a deterministic *state evolution* as :math:`N\to\infty`.
+This module runs the iteration and computes the state evolution by Gauss--Hermite quadrature.
 """
 
 from __future__ import annotations
@@ -100,9 +103,9 @@ def sk_amp(J, beta, h, n_iter=30, m0=None, onsager=True, tol=1e-10):
     the Onsager reaction term evaluated one step behind. With ``onsager=False`` the term is dropped (the naive
     mean-field iteration :math:`m^{t+1} = \tanh(\beta h + \beta Jm^t)`), which does *not* follow the state evolution
     of :func:`sk_amp_state_evolution`. The iteration runs exactly ``n_iter`` steps (the state evolution describes
-    fixed times :math:`t`); ``converged`` only reports whether the TAP equations hold to ``tol`` at the end. Above
-    the de Almeida--Thouless line the iterates do not converge, as the state evolution predicts: no warning is
-    issued, since that is an outcome to be measured.
+    fixed times :math:`t`); ``converged`` only reports whether the TAP equations hold to ``tol`` at the end. Below
+    the de Almeida--Thouless line (low temperature) the iterates do not converge, as the state evolution predicts:
+    no warning is issued, since that is an outcome to be measured.
 
     Parameters
     ----------
@@ -135,8 +138,10 @@ def sk_amp(J, beta, h, n_iter=30, m0=None, onsager=True, tol=1e-10):
     References
     ----------
     .. [1] E. Bolthausen, "An iterative construction of solutions of the TAP equations for the
-       Sherrington--Kirkpatrick model", Commun. Math. Phys. 325, 333 (2014), arXiv:1201.2891, Eq. (1.3).
+       Sherrington--Kirkpatrick model", Commun. Math. Phys. 325, 333 (2014), arXiv:1201.2891 (with the constant
+       coefficient :math:`1 - q` in place of :math:`b_t`).
     .. [2] D. J. Thouless, P. W. Anderson and R. G. Palmer, Phil. Mag. 35, 593 (1977).
+    .. [3] M. Bayati and A. Montanari, IEEE Trans. Inf. Theory 57, 764 (2011) (empirical Onsager coefficient).
 
     Examples
     --------
@@ -248,8 +253,9 @@ def sk_amp_state_evolution(beta, h, n_iter=30, m0=None):
         \Gamma_{t,s} = \mathbb E\bigl[F(Y_t)F(Y_s)\bigr]\quad (t, s\ge1),
 
     and on the diagonal :math:`q_{t+1} = \mathbb E\tanh^2(\beta h + \beta\sqrt{q_t}\,z)`, whose fixed point is the
-    replica-symmetric :math:`q`. Below the de Almeida--Thouless line (``rate < 1``), :math:`\Gamma_{ts}\to q` as
-    :math:`t, s\to\infty`: the iterates converge. Expectations by Gauss--Hermite quadrature (241 nodes in one dimension, 101 per dimension in two:
+    replica-symmetric :math:`q`. From Bolthausen's start, above the de Almeida--Thouless line (``rate < 1``, high
+    temperature), :math:`\Gamma_{ts}\to q` as :math:`t, s\to\infty`: the iterates converge. Expectations by
+    Gauss--Hermite quadrature (241 nodes in one dimension, 101 per dimension in two:
     accurate to about :math:`10^{-9}` for :math:`\beta\le3`), ``rate`` by adaptive quadrature.
 
     Parameters
@@ -269,7 +275,7 @@ def sk_amp_state_evolution(beta, h, n_iter=30, m0=None):
 
     References
     ----------
-    .. [1] E. Bolthausen, Commun. Math. Phys. 325, 333 (2014), arXiv:1201.2891, Prop. 2.5 and Lemma 2.2.
+    .. [1] E. Bolthausen, Commun. Math. Phys. 325, 333 (2014), arXiv:1201.2891.
     .. [2] M. Bayati and A. Montanari, IEEE Trans. Inf. Theory 57, 764 (2011).
 
     Examples
