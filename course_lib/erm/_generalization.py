@@ -461,12 +461,13 @@ def train_mlp(X, y, *, width, n_classes=None, max_steps=2000, lr=1e-2, margin=0.
 
 
 def flipped_noise_data(m, dim, *, signal=1.0, noise=1.0, rng=None):
-    r"""Sample the Nagarajan--Kolter distribution: :math:`x = (a\,y, \xi)`, :math:`y=\pm1`, :math:`\xi\sim\mathcal N(0, \tfrac{\sigma^2}{D} I_D)`.
+    r"""Sample a variant of the Nagarajan--Kolter linear example: :math:`x = (a\,y, \xi)`, :math:`y=\pm1`, :math:`\xi\sim\mathcal N(0, \tfrac{\sigma^2}{D} I_D)`.
 
     The label is a fair sign; the first coordinate carries the signal :math:`a` and the other :math:`D`
     coordinates are isotropic noise of total energy :math:`\mathbb E\lVert\xi\rVert^2 = \sigma^2`. Because
     :math:`\xi` and :math:`-\xi` have the same law, the *flipped* sample
-    :math:`S' = \{((a y_i, -\xi_i), y_i)\}` has the same distribution as :math:`S` [1]_.
+    :math:`S' = \{((a y_i, -\xi_i), y_i)\}` has the same distribution as :math:`S` (the
+    mechanism of [1]_; the parametrisation by :math:`a` and :math:`\sigma^2` is ours).
 
     Parameters
     ----------
@@ -565,7 +566,7 @@ def flipped_noise_flipped_error(m, dim, *, signal=1.0, noise=1.0):
 
     evaluated by quadrature (for :math:`m = 1` the error is :math:`\mathbb P(\sigma^2 Q/D \ge a^2)`).
     When :math:`\sigma^2 > m a^2` and :math:`D \gg m`, it is close to one: the classifier that generalises
-    misclassifies its own flipped training set (Nagarajan--Kolter 2019, Section 3).
+    misclassifies its own flipped training set (the mechanism of Nagarajan--Kolter 2019, Section 3).
 
     Parameters
     ----------
