@@ -50,7 +50,7 @@ def tweedie_denoiser(x, t, score):
 
     References
     ----------
-    .. [1] B. Efron, "Tweedie's formula and selection bias", J. Amer. Statist. Assoc. 106 (2011) 1602-1614, Eq. (1.4).
+    .. [1] B. Efron, "Tweedie's formula and selection bias", J. Amer. Statist. Assoc. 106 (2011) 1602-1614.
 
     Examples
     --------
@@ -126,7 +126,7 @@ def score_matching_losses(score, x0, t, true_score, rng=None):
     References
     ----------
     .. [1] P. Vincent, "A connection between score matching and denoising autoencoders", Neural Comput. 23 (2011)
-       1661-1674, Sec. 4.2.
+       1661-1674.
     .. [2] A. Hyvarinen, "Estimation of non-normalized statistical models by score matching", JMLR 6 (2005) 695-709.
 
     Examples
@@ -239,7 +239,7 @@ def fit_linear_score(features, x0, t, rng=None, true_score=None):
     References
     ----------
     .. [1] P. Vincent, Neural Comput. 23 (2011) 1661-1674.
-    .. [2] A. Hyvarinen, JMLR 6 (2005) 695-709 (score matching for exponential families is least squares).
+    .. [2] A. Hyvarinen, JMLR 6 (2005) 695-709 (score matching).
 
     Examples
     --------
