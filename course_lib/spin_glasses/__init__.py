@@ -5,8 +5,9 @@ compiled Monte Carlo, the spherical p-spin landscape and Kac-Rice complexity, an
 The public names are collected from :mod:`._mean_field_api` and :mod:`._landscape_api`.
 """
 
-from . import _landscape_api, _mean_field_api
+from . import _landscape_api, _mean_field_api, _replica_moments
 from ._landscape_api import *  # noqa: F401,F403
 from ._mean_field_api import *  # noqa: F401,F403
+from ._replica_moments import *  # noqa: F401,F403
 
-__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__]
+__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__, *_replica_moments.__all__]
