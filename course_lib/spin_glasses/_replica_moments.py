@@ -212,8 +212,8 @@ def sk_replica_moment_saddle(n, beta):
     maximised over :math:`q\\in[0,1]` (for integer :math:`n \\ge 2` the saddle is a maximum, unlike :math:`n \\to 0`).
     :math:`\\Phi_n(0) = n(\\log 2 + \\beta^2/4)` is the paramagnetic value; :math:`q = 0` is a local maximum iff
     :math:`\\beta \\le 1`, but for :math:`n \\ge 3` a saddle with :math:`q > 0` takes over at a smaller
-    :math:`\\beta` (a first-order transition). The maximisation is global: a grid of 2001 points, then Brent's
-    method on the best bracket.
+    :math:`\\beta` (a first-order transition). The maximisation is global: a grid of 2001 points, then bounded Brent
+    iterations between the neighbours of the best grid point.
 
     Parameters
     ----------
@@ -253,10 +253,11 @@ def sk_replica_moment_saddle(n, beta):
     vals = np.array([_phi_rs(q, n, beta) for q in grid])
     i = int(np.argmax(vals))
     q_best, v_best = float(grid[i]), float(vals[i])
-    if 0 < i < grid.size - 1:
-        res = optimize.minimize_scalar(lambda q: -_phi_rs(q, n, beta), bracket=(grid[i - 1], grid[i], grid[i + 1]),
-                                       tol=1e-12)
-        if -res.fun > v_best and 0.0 <= res.x <= 1.0:
+    if i > 0:
+        lo, hi = grid[i - 1], grid[min(i + 1, grid.size - 1)]
+        res = optimize.minimize_scalar(lambda q: -_phi_rs(q, n, beta), bounds=(lo, hi), method="bounded",
+                                       options={"xatol": 1e-13})
+        if -res.fun > v_best:
             q_best, v_best = float(res.x), float(-res.fun)
     if q_best == 0.0 or v_best <= para:
         q_best, v_best = 0.0, float(para)
