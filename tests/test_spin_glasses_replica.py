@@ -146,3 +146,15 @@ def test_saddle_small_cases():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_saddle_at_the_edge_of_the_grid_is_refined():
+    # n = 5, beta = 1.3: the maximiser lies within 1e-5 of q = 1 (between the last two grid points); it must still
+    # satisfy the saddle equation q = <s_a s_b> under the weights exp(beta^2 q sum_{a<b} s_a s_b) (eq-rm-saddle)
+    n, beta = 5, 1.3
+    q = sg.sk_replica_moment_saddle(n, beta).q
+    cols = np.array(list(itertools.product([-1.0, 1.0], repeat=n)))
+    m = cols.sum(axis=1)
+    w = np.exp(beta**2 * q * (m**2 - n) / 2)
+    assert q < 1.0
+    assert_allclose((w @ (cols[:, 0] * cols[:, 1])) / w.sum(), q, atol=1e-9)
