@@ -107,6 +107,8 @@ def test_paramagnetic_constant(n):
     d = np.array([sg.sk_replica_moment(n, int(N), beta) for N in Ns]) - Ns * sad.rate
     coef = np.polyfit(1 / Ns, d, 1)  # d = c + b/N
     assert_allclose(coef[1], sad.constant_paramagnetic, atol=2e-5)
+    # negative control: the constant without the diagonal term -beta^2 n^2/4 is rejected by the same tolerance
+    assert abs(coef[1] - (sad.constant_paramagnetic + beta**2 * n**2 / 4)) > 2e-5
 
 
 def test_saddle_above_one_matches_exact_sum():
