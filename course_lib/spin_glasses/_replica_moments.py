@@ -210,10 +210,11 @@ def sk_replica_moment_saddle(n, beta):
         + \\log\\sum_{k=0}^n\\binom nk e^{\\beta^2q(n-2k)^2/2},
 
     maximised over :math:`q\\in[0,1]` (for integer :math:`n \\ge 2` the saddle is a maximum, unlike :math:`n \\to 0`).
-    :math:`\\Phi_n(0) = n(\\log 2 + \\beta^2/4)` is the paramagnetic value; :math:`q = 0` is a local maximum iff
-    :math:`\\beta \\le 1`, but for :math:`n \\ge 3` a saddle with :math:`q > 0` takes over at a smaller
-    :math:`\\beta` (a first-order transition). The maximisation is global: a grid of 2001 points, then bounded Brent
-    iterations between the neighbours of the best grid point.
+    :math:`\\Phi_n(0) = n(\\log 2 + \\beta^2/4)` is the paramagnetic value; :math:`q = 0` is a local maximum for
+    :math:`\\beta < 1` and not for :math:`\\beta > 1` (nor at :math:`\\beta = 1` if :math:`n \\ge 3`), but for
+    :math:`n \\ge 3` a saddle with :math:`q > 0` takes over at a smaller :math:`\\beta` (a first-order transition).
+    The maximisation is global: a grid of 2001 points, then bounded Brent iterations between the neighbours of the
+    best grid point.
 
     Parameters
     ----------
