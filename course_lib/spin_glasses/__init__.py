@@ -8,8 +8,11 @@ The public names are collected from :mod:`._mean_field_api` and :mod:`._landscap
 from . import _landscape_api, _mean_field_api
 from . import _cavity_api
 from ._cavity_api import *  # noqa: F401,F403
+from . import _landscape_api, _mean_field_api, _replica_moments
 from ._landscape_api import *  # noqa: F401,F403
 from ._mean_field_api import *  # noqa: F401,F403
+from ._replica_moments import *  # noqa: F401,F403
 
 __all__ = [*_mean_field_api.__all__, *_landscape_api.__all__]
 __all__ += _cavity_api.__all__
+__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__, *_replica_moments.__all__]
