@@ -1,0 +1,170 @@
+"""Tests of course_lib.rmt.free_additive_convolution(_pdf) (free additive convolution by subordination).
+
+Closed forms used as references (Mingo and Speicher 2017, ch. 2-3; Voiculescu 1986 for the R-transform):
+- semicircle(s1) ⊞ semicircle(s2) = semicircle(s1 + s2), since R(g) = s g is additive; the density
+  sqrt(4 s - x^2)/(2 pi s) is the library's semicircle_pdf rescaled (semicircle_pdf is the s = 1 case);
+- free Poisson(l1, a) ⊞ free Poisson(l2, a) = free Poisson(l1 + l2, a), since R(g) = l a/(1 - a g); for a = 1 the
+  free Poisson law of rate l is the law of (1/N) X X^T, X in R^{N x M}, M/N = l, i.e. the Marchenko--Pastur law of
+  ratio 1/l scaled by l: density mp(x/l; 1/l)/l (library's marchenko_pastur_pdf, tested in test_rmt.py);
+- (δ_{-1} + δ_1)/2 ⊞ (δ_{-1} + δ_1)/2 = the arcsine law 1/(pi sqrt(4 - x^2)) on (-2, 2) (Mingo--Speicher,
+  Example 3.17 computes it from the R-transform R(g) = (sqrt(1 + 4 g^2) - 1)/(2 g) of the Bernoulli law);
+- δ_c ⊞ mu = mu shifted by c (R_{δ_c} = c);
+- mean and variance (first two free cumulants) are additive; total mass is 1.
+"""
+
+import numpy as np
+import pytest
+
+from course_lib import rmt
+
+
+def semicircle(x, s):
+    return rmt.semicircle_pdf(np.asarray(x) / np.sqrt(s)) / np.sqrt(s)
+
+
+@pytest.mark.parametrize("s1, s2", [(1.0, 1.0), (0.5, 2.0), (3.0, 0.01)])
+def test_semicircle_plus_semicircle(s1, s2):
+    s = s1 + s2
+    x = np.linspace(-2.2 * np.sqrt(s), 2.2 * np.sqrt(s), 2001)
+    res = rmt.free_additive_convolution(x, rmt.semicircle_law(s1), rmt.semicircle_law(s2))
+    assert res.converged and res.residual < 1e-11
+    err = np.max(np.abs(res.pdf - semicircle(x, s))) * np.sqrt(s)
+    # eta = 1e-9 * scale: the Cauchy smoothing error is O(sqrt(eta)) ~ 3e-5 at the square-root edge,
+    # O(eta) inside; measured <= 4e-9 (relative to the peak height ~ 1/sqrt(s))
+    assert err < 1e-6, err
+    # negative control: the semicircle of the summed standard deviations (s = (sqrt s1 + sqrt s2)^2, the law of
+    # A + B when A and B are "the same" matrix up to scale) is rejected
+    wrong = semicircle(x, (np.sqrt(s1) + np.sqrt(s2)) ** 2)
+    assert np.max(np.abs(res.pdf - wrong)) * np.sqrt(s) > 1e-2
+
+
+@pytest.mark.parametrize("l1, l2", [(0.5, 0.8), (2.0, 1.5), (0.3, 3.0)])
+def test_free_poisson_rates_add(l1, l2):
+    lam = l1 + l2
+    hi = (1.0 + np.sqrt(lam)) ** 2
+    x = np.linspace(0.02, 1.1 * hi, 3001)
+    f = rmt.free_additive_convolution_pdf(x, rmt.free_poisson_law(l1), rmt.free_poisson_law(l2))
+    ref = rmt.marchenko_pastur_pdf(x / lam, 1.0 / lam) / lam
+    err = np.max(np.abs(f - ref))
+    # O(sqrt(eta)) at the two square-root edges; measured <= 1.1e-5
+    assert err < 1e-4, err
+    # negative control: rates do not add classically as variances of a Gaussian-like law; the MP law with the
+    # rate of the larger summand alone is far
+    bad = rmt.marchenko_pastur_pdf(x / max(l1, l2), 1.0 / max(l1, l2)) / max(l1, l2)
+    assert np.max(np.abs(f - bad)) > 0.02
+
+
+def test_free_poisson_with_jump_size():
+    a = 0.7
+    x = np.linspace(0.01, 8.0, 2001)
+    f = rmt.free_additive_convolution_pdf(x, rmt.free_poisson_law(1.2, a), rmt.free_poisson_law(0.9, a))
+    lam = 2.1
+    ref = rmt.marchenko_pastur_pdf(x / (a * lam), 1.0 / lam) / (a * lam)
+    assert np.max(np.abs(f - ref)) < 1e-4
+
+
+def test_bernoulli_plus_bernoulli_is_arcsine():
+    x = np.linspace(-1.98, 1.98, 1001)
+    f = rmt.free_additive_convolution_pdf(x, [-1.0, 1.0], [1.0, -1.0])
+    ref = 1.0 / (np.pi * np.sqrt(4.0 - x**2))
+    assert np.max(np.abs(f / ref - 1.0)) < 1e-6  # measured 1e-11
+    # outside [-2, 2] the density vanishes (Im G = O(eta))
+    out = rmt.free_additive_convolution_pdf(np.array([-3.0, 2.5, 4.0]), [-1.0, 1.0], [-1.0, 1.0])
+    assert np.all(out < 1e-7)
+    # negative control: the classical convolution (atoms -2, 0, 2) and the semicircle of the same variance 2
+    assert np.max(np.abs(f - semicircle(x, 2.0))) > 0.05
+
+
+def test_point_mass_shifts():
+    x = np.linspace(-3.0, 5.0, 801)
+    f = rmt.free_additive_convolution_pdf(x, [1.5, 1.5], rmt.semicircle_law(1.0))
+    assert np.max(np.abs(f - rmt.semicircle_pdf(x - 1.5))) < 1e-4  # O(sqrt(eta)) at the edges; measured 1.3e-5
+
+
+def test_mass_mean_variance_additive():
+    rng = np.random.default_rng(7)
+    a = rng.uniform(-1.0, 2.0, size=12)
+    b = rng.exponential(1.0, size=9)
+    lo = a.min() + b.min() - 1.0
+    hi = a.max() + b.max() + 1.0
+    x = np.linspace(lo, hi, 20_001)
+    res = rmt.free_additive_convolution(x, a, b)
+    assert res.converged
+    mass = np.trapezoid(res.pdf, x)
+    m1 = np.trapezoid(x * res.pdf, x)
+    var = np.trapezoid((x - m1) ** 2 * res.pdf, x)
+    # the Cauchy tails of width eta ~ 1e-9 leave out O(eta/(hi - lo)) of the mass; trapezoid error at the
+    # square-root edges O(h^{3/2}) ~ 1e-6; measured |mass - 1| ~ 1e-7
+    assert abs(mass - 1.0) < 1e-4, mass
+    assert abs(m1 - (a.mean() + b.mean())) < 1e-4, m1
+    assert abs(var - (a.var() + b.var())) < 1e-4 * (a.var() + b.var()), var
+    # negative control: the variance of a + b with the atoms matched in sorted order (not free) differs
+    k = min(a.size, b.size)
+    assert abs(np.var(np.sort(a)[:k] + np.sort(b)[:k]) - var) > 1e-2
+
+
+def _ks(ev, x, pdf):
+    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(x))])
+    ev = np.sort(ev)
+    n = ev.size
+    F = np.interp(ev, x, cdf)
+    i = np.arange(1, n + 1)
+    return max(np.max(i / n - F), np.max(F - (i - 1) / n))
+
+
+def test_voiculescu_haar_rotation_simulation():
+    n = 1200
+    rng = np.random.default_rng(0)
+    a = np.repeat([-1.0, 1.0], n // 2)
+    b = np.repeat([0.0, 1.0, 3.0], n // 3)
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    q *= np.sign(np.diag(r))  # Haar orthogonal (Mezzadri 2007)
+    ev = np.linalg.eigvalsh(np.diag(a) + (q * b) @ q.T)
+    x = np.linspace(-2.5, 5.5, 4001)
+    pdf = rmt.free_additive_convolution_pdf(x, a, b)
+    ks = _ks(ev, x, pdf)
+    # eigenvalue rigidity: the empirical CDF is within O(log n / n) ~ 6e-3 of the limit; measured 1.6e-3
+    assert ks < 0.02, ks
+    # negative control: U = I, the spectrum is {a_i + b_i}, not free: KS ~ 0.2
+    assert _ks(a + b, x, pdf) > 0.1
+
+
+def test_convergence_report_and_failure():
+    # x = 2.214 is near a real zero of G_B (B = {0, 1, 3}): omega_A has a pole there and the solver needs its
+    # second pass (roles swapped); with one iteration per level and tol = 1e-15 it cannot converge
+    res = rmt.free_additive_convolution([2.214, 0.5], [-1.0, 1.0], [0.0, 1.0, 3.0], max_iter=1, tol=1e-15)
+    assert not res.converged and res.n_iter == 1
+    assert res.residual > 1e-15
+    res = rmt.free_additive_convolution([2.214, 0.5], [-1.0, 1.0], [0.0, 1.0, 3.0])
+    assert res.converged and res.residual < 1e-11 and abs(res.omega_a[0]) > 100.0
+    assert isinstance(rmt.free_additive_convolution_pdf(0.3, [0.0, 1.0], [0.0, 2.0]), float)
+    res = rmt.free_additive_convolution(np.full((2, 3), 1.3), [0.0, 1.0], [0.0, 2.0])
+    assert res.pdf.shape == (2, 3) and res.omega_a.shape == (2, 3)
+    # the subordination functions satisfy Im omega >= Im z and G_A(omega_A) = G_B(omega_B)
+    z = res.x + 1j * res.eta
+    assert np.all(res.omega_a.imag >= 0.999 * z.imag) and np.all(res.omega_b.imag >= 0.999 * z.imag)
+    gb = np.mean(1.0 / (res.omega_b[..., None] - np.array([0.0, 2.0])), axis=-1)
+    assert np.allclose(gb, res.cauchy, rtol=1e-8)
+    assert np.allclose(res.omega_a + res.omega_b, z + 1.0 / res.cauchy, rtol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: rmt.free_additive_convolution_pdf(np.nan, [1.0], [1.0]), ValueError, r"`x` must contain only finite"),
+        (lambda: rmt.free_additive_convolution_pdf("x", [1.0], [1.0]), TypeError, r"`x` must be a real numeric"),
+        (lambda: rmt.free_additive_convolution_pdf(0.0, [], [1.0]), ValueError, r"`a` must have at least 1"),
+        (lambda: rmt.free_additive_convolution_pdf(0.0, [[1.0]], [1.0]), ValueError, r"`a` must have ndim"),
+        (lambda: rmt.free_additive_convolution_pdf(0.0, [1.0], [np.inf]), ValueError, r"`b` must contain only finite"),
+        (lambda: rmt.free_additive_convolution_pdf(0.0, [1.0], None), TypeError, r"`b` must be a real numeric"),
+        (lambda: rmt.free_additive_convolution(0.0, [1.0], [1.0], eta=0.0), ValueError, r"`eta` must be > 0"),
+        (lambda: rmt.free_additive_convolution(0.0, [1.0], [1.0], tol=1.0), ValueError, r"`tol` must be <= 0.001"),
+        (lambda: rmt.free_additive_convolution(0.0, [1.0], [1.0], max_iter=0), ValueError, r"`max_iter` must be an integer >= 1"),
+        (lambda: rmt.semicircle_law(-1.0), ValueError, r"`variance` must be > 0"),
+        (lambda: rmt.free_poisson_law(0.0), ValueError, r"`rate` must be > 0"),
+        (lambda: rmt.free_poisson_law(1.0, np.nan), ValueError, r"`jump` must be finite"),
+    ],
+)
+def test_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
