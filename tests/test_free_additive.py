@@ -168,3 +168,73 @@ def test_convergence_report_and_failure():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# --- jacobian_log_norm_moments (Hanin--Nica regime) -------------------------------------------------------------------
+# References: E log chi^2_k = digamma(k/2) + log 2 and Var log chi^2_k = trigamma(k/2) (log of a Gamma(k/2, 2) variable);
+# asymptotics digamma(x) = log x - 1/(2x) + O(x^-2), trigamma(x) = 1/x + O(x^-2) (Abramowitz--Stegun 6.3.18, 6.4.12).
+
+
+def test_log_norm_moments_small_cases_by_hand():
+    # N = 2, linear: chi^2_2 / 2 is Exp(1); E log = -Euler gamma, Var log = pi^2/6 (Gumbel moments)
+    m, v = rmt.jacobian_log_norm_moments(1, 2, "linear")
+    assert np.isclose(m, -np.euler_gamma, rtol=1e-13) and np.isclose(v, np.pi**2 / 6, rtol=1e-13)
+    # N = 2, ReLU: K = 1 or 2 with probabilities 2/3, 1/3 given K >= 1; xi = log(chi^2_K) (2/N = 1)
+    ek = np.array([-np.euler_gamma - np.log(2.0), -np.euler_gamma + np.log(2.0)])  # E log chi^2_1, chi^2_2 (digamma(1/2) = -gamma - 2 log 2)
+    vk = np.array([np.pi**2 / 2, np.pi**2 / 6])  # trigamma(1/2) = pi^2/2, trigamma(1) = pi^2/6
+    p = np.array([2.0, 1.0]) / 3.0
+    mean = np.sum(p * ek)
+    var = np.sum(p * vk) + np.sum(p * (ek - mean) ** 2)
+    m, v = rmt.jacobian_log_norm_moments(3, 2, "relu")
+    assert np.isclose(m, 3 * mean, rtol=1e-12) and np.isclose(v, 3 * var, rtol=1e-12)
+
+
+@pytest.mark.parametrize("act, c_var", [("linear", 2.0), ("relu", 5.0)])
+def test_log_norm_moments_leading_order(act, c_var):
+    for n in (100, 1000, 10_000):
+        m, v = rmt.jacobian_log_norm_moments(7, n, act)
+        # variance c L/N and mean -c L/(2N), up to O(L/N^2): relative corrections O(1/N) with a constant < 20
+        assert abs(v / (c_var * 7 / n) - 1) < 20 / n, (n, v)
+        assert abs(m / (-c_var * 7 / (2 * n)) - 1) < 20 / n, (n, m)
+    # negative control: the ReLU variance is not the linear one
+    if act == "relu":
+        assert rmt.jacobian_log_norm_moments(7, 1000, "relu")[1] > 2 * rmt.jacobian_log_norm_moments(7, 1000)[1]
+
+
+@pytest.mark.parametrize("act", ["linear", "relu"])
+def test_log_norm_moments_simulation(act):
+    n, L, S = 16, 8, 4000
+    c = 2.0 if act == "relu" else 1.0
+    rng = np.random.default_rng(11)
+    v = rng.standard_normal((S, n))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    for _ in range(L):
+        h = np.einsum("sij,sj->si", rng.standard_normal((S, n, n)) * np.sqrt(c / n), v)
+        v = h if act == "linear" else np.maximum(h, 0.0)
+    ok = np.any(v != 0.0, axis=1)  # K = 0 in some layer (probability <= L 2^-N = 1.2e-4 per network) is excluded
+    y = np.log(np.sum(v[ok] ** 2, axis=1))
+    m, var = rmt.jacobian_log_norm_moments(L, n, act)
+    se_m = y.std() / np.sqrt(y.size)
+    se_v = np.sqrt(np.mean((y - y.mean()) ** 4) - y.var() ** 2) / np.sqrt(y.size)
+    assert abs(y.mean() - m) < 4 * se_m, (y.mean(), m, se_m)
+    assert abs(y.var() - var) < 4 * se_v, (y.var(), var, se_v)
+    # negative control: the leading-order variance of the other activation is rejected
+    wrong = (5.0 if act == "linear" else 2.0) * L / n
+    assert abs(y.var() - wrong) > 4 * se_v
+
+
+@pytest.mark.parametrize(
+    "args, exc, match",
+    [
+        ((0, 10), ValueError, r"`depth` must be an integer >= 1"),
+        ((2.5, 10), TypeError, r"`depth` must be an integer"),
+        ((3, 0), ValueError, r"`width` must be an integer >= 1"),
+        ((3, 1, "relu"), ValueError, r"`width` must be an integer >= 2"),
+        ((3, 10**8), ValueError, r"`width` must be an integer <= 10000000"),
+        ((3, 10, "tanh"), ValueError, r"`activation` must be one of"),
+        ((3, None), TypeError, r"`width` must be an integer"),
+    ],
+)
+def test_log_norm_moments_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        rmt.jacobian_log_norm_moments(*args)

@@ -27,6 +27,7 @@ from ._free_additive import (
     free_poisson_law,
     semicircle_law,
 )
+from ._finite_width import jacobian_log_norm_moments
 from ._free_jacobian import (
     JacobianDensity,
     deep_jacobian_cdf,
@@ -110,6 +111,7 @@ __all__ = [
     "FreeAdditiveConvolution",
     "SpectralLaw",
     "free_additive_convolution",
+    "jacobian_log_norm_moments",
     "free_additive_convolution_pdf",
     "free_poisson_law",
     "semicircle_law",
