@@ -239,49 +239,50 @@ class FreeAdditiveConvolution:
 
 
 def _solve_level(z, om, law_a, law_b, tol, max_iter):
-    """Guarded Newton on g(w) = z + h_B(z + h_A(w)) - w at fixed z (vector), fixed-point step as fallback."""
+    """Guarded Newton on g(w) = z + h_B(z + h_A(w)) - w at fixed z (vector), fixed-point step as fallback.
 
-    def resid(w):
+    The residual and its derivative at an accepted iterate are kept for the next step, so each iteration costs one
+    evaluation of g when the full Newton step is accepted.
+    """
+
+    def resid(w, zz):
         ha, dha, _ = _h_and_dh(law_a, w)
-        w2 = z[idx] + ha
-        hb, dhb, _ = _h_and_dh(law_b, w2)
-        return z[idx] + hb - w, dhb * dha - 1.0
+        hb, dhb, _ = _h_and_dh(law_b, zz + ha)
+        return zz + hb - w, dhb * dha - 1.0
 
     n_used = np.zeros(z.size, dtype=np.int64)
-    active = np.ones(z.size, dtype=bool)
-    res = np.full(z.size, np.inf)
     with np.errstate(all="ignore"):
-        for it in range(max_iter + 1):
-            idx = np.flatnonzero(active)
-            if idx.size == 0:
-                break
-            w = om[idx]
-            g, dg = resid(w)
-            r = np.abs(g) / (1.0 + np.abs(w))
-            res[idx] = r
-            done = np.isfinite(r) & (r <= tol)
-            active[idx[done]] = False
-            if it == max_iter:
-                break
-            keep = ~done
-            idx, w, g, dg = idx[keep], w[keep], g[keep], dg[keep]
+        g_all, dg_all = resid(om, z)
+        res = np.abs(g_all) / (1.0 + np.abs(om))
+        for _ in range(max_iter):
+            idx = np.flatnonzero(~(res <= tol))  # NaN residuals count as not converged
             if idx.size == 0:
                 break
             n_used[idx] += 1
+            w, g, dg, zz = om[idx], g_all[idx], dg_all[idx], z[idx]
             step = g / dg
-            best = w + g  # fixed-point step: w -> z + h_B(z + h_A(w)); stays in the upper half-plane
-            accepted = np.zeros(idx.size, dtype=bool)
             absg = np.abs(g)
+            new_w = np.empty_like(w)
+            new_g = np.full(w.shape, np.nan + 0j)
+            new_dg = np.full(w.shape, np.nan + 0j)
+            accepted = np.zeros(idx.size, dtype=bool)
             for damp in (1.0, 0.5, 0.25, 0.125):
-                trial = w - damp * step
-                gt, _ = resid(trial)
-                ok = (~accepted & np.isfinite(gt) & np.isfinite(trial) & (trial.imag > 0.0)
-                      & (np.abs(gt) < absg))
-                best = np.where(ok, trial, best)
-                accepted |= ok
+                sel = np.flatnonzero(~accepted)
+                trial = w[sel] - damp * step[sel]
+                gt, dgt = resid(trial, zz[sel])
+                ok = np.isfinite(gt) & np.isfinite(trial) & (trial.imag > 0.0) & (np.abs(gt) < absg[sel])
+                pos = sel[ok]
+                new_w[pos], new_g[pos], new_dg[pos] = trial[ok], gt[ok], dgt[ok]
+                accepted[pos] = True
                 if np.all(accepted):
                     break
-            om[idx] = best
+            rej = np.flatnonzero(~accepted)
+            if rej.size:
+                # fixed-point step w -> z + h_B(z + h_A(w)) = w + g: stays in the upper half-plane
+                new_w[rej] = w[rej] + g[rej]
+                new_g[rej], new_dg[rej] = resid(new_w[rej], zz[rej])
+            om[idx], g_all[idx], dg_all[idx] = new_w, new_g, new_dg
+            res[idx] = np.abs(new_g) / (1.0 + np.abs(new_w))
     return om, res, int(n_used.max(initial=0))
 
 
@@ -335,7 +336,10 @@ def free_additive_convolution(x, a, b, *, eta=None, tol=1e-11, max_iter=60):
     fixed-point map is applied, which is a self-map of the upper half-plane), started from the previous level.
     The density returned is :math:`-\operatorname{Im}G(x + i\eta)/\pi`: that of :math:`\mu_A\boxplus\mu_B`
     convolved with a Cauchy law of scale :math:`\eta`; its error is :math:`O(\eta)` where the density is smooth
-    and :math:`O(\sqrt\eta)` at a square-root edge.
+    and :math:`O(\sqrt\eta)` at a square-root edge. At an atom of mass :math:`m` it is about :math:`m/(\pi\eta)`
+    (:math:`\mu_A\boxplus\mu_B` has an atom at :math:`a + b` exactly when :math:`\mu_A(\{a\}) + \mu_B(\{b\}) > 1`,
+    Bercovici and Voiculescu 1998). Cost: :math:`O(n_x\,(k_A + k_B))` per iteration for :math:`k_A, k_B` distinct atoms,
+    about 20 levels of a few iterations each (300 atoms each at 1500 points: about 5 s here).
 
     Parameters
     ----------
