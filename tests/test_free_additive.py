@@ -289,3 +289,12 @@ def test_named_law_cauchy_transform_against_quadrature(law, pdf, lo, hi, atom):
     h = 1e-6
     assert np.allclose(dg, (law.cauchy(z + h) - law.cauchy(z - h)) / (2 * h), rtol=1e-6)
     assert law.mean == pytest.approx(np.sum(w * jac * t * pdf(t)), rel=1e-8)
+
+
+def test_spectral_law_rejects_unknown_names_and_bad_params():
+    with pytest.raises(ValueError, match=r"`name` must be one of"):
+        rmt.SpectralLaw("gaussian", (1.0,), 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"`params` of a semicircle law"):
+        rmt.SpectralLaw("semicircle", (-1.0,), 0.0, -1.0)
+    with pytest.raises(ValueError, match=r"`params` of a free_poisson law"):
+        rmt.SpectralLaw("free_poisson", (1.0,), 1.0, 1.0)

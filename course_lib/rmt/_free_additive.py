@@ -51,6 +51,16 @@ class SpectralLaw:
     mean: float
     variance: float
 
+    def __post_init__(self):
+        sizes = {"semicircle": 1, "free_poisson": 2}
+        if self.name not in sizes:
+            raise ValueError(f"`name` must be one of {tuple(sizes)}, got {self.name!r}; "
+                             "make laws with semicircle_law or free_poisson_law.")
+        if (not isinstance(self.params, tuple) or len(self.params) != sizes[self.name]
+                or not all(isinstance(p, float) and np.isfinite(p) and p > 0 for p in self.params)):
+            raise ValueError(f"`params` of a {self.name} law must be a tuple of {sizes[self.name]} finite floats > 0, "
+                             f"got {self.params!r}; make laws with semicircle_law or free_poisson_law.")
+
     def cauchy(self, w):
         r"""The Cauchy transform :math:`G(w) = \int d\mu(t)/(w - t)` and its derivative are computed by
         :meth:`cauchy_and_derivative`; this returns :math:`G(w)` for complex ``w`` with
