@@ -6,8 +6,8 @@ Closed forms used as references (Mingo and Speicher 2017, ch. 2-3; Voiculescu 19
 - free Poisson(l1, a) ⊞ free Poisson(l2, a) = free Poisson(l1 + l2, a), since R(g) = l a/(1 - a g); for a = 1 the
   free Poisson law of rate l is the law of (1/N) X X^T, X in R^{N x M}, M/N = l, i.e. the Marchenko--Pastur law of
   ratio 1/l scaled by l: density mp(x/l; 1/l)/l (library's marchenko_pastur_pdf, tested in test_rmt.py);
-- (δ_{-1} + δ_1)/2 ⊞ (δ_{-1} + δ_1)/2 = the arcsine law 1/(pi sqrt(4 - x^2)) on (-2, 2) (Mingo--Speicher,
-  the lecture free_probability.ipynb, exercise fp-ex-arcsine, derives it from R(g) = (sqrt(1 + 4 g^2) - 1)/(2 g));
+- (δ_{-1} + δ_1)/2 ⊞ (δ_{-1} + δ_1)/2 = the arcsine law 1/(pi sqrt(4 - x^2)) on (-2, 2) (the
+  lecture free_probability.ipynb, exercise fp-ex-arcsine, derives it from R(g) = (sqrt(1 + 4 g^2) - 1)/(2 g));
 - δ_c ⊞ mu = mu shifted by c (R_{δ_c} = c);
 - mean and variance (first two free cumulants) are additive; total mass is 1.
 """
