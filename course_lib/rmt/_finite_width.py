@@ -15,7 +15,7 @@ _LOG_NORM_ACTIVATIONS = ("linear", "relu")
 def jacobian_log_norm_moments(depth, width, activation="linear"):
     r"""Exact mean and variance of :math:`\log(\lVert Jx\rVert^2/\lVert x\rVert^2)` for a Gaussian network at criticality.
 
-    The weights :math:`W_\ell\in\mathbb R^{N\times N}` have i.i.d. :math:`\mathcal N(0, c/N)` entries, :math:`c = 1` for a
+    The weights :math:`W_\ell\in\mathbb R^{N\times N}` have i.i.d. :math:`\mathcal N(0, c/N)` entries (no biases), :math:`c = 1` for a
     linear network (:math:`J = W_L\cdots W_1`) and :math:`c = 2` for ReLU (:math:`J = D_LW_L\cdots D_1W_1` with the masks of
     the forward pass of the input :math:`x \ne 0`), so that :math:`\mathbb E\lVert Jx\rVert^2 = \lVert x\rVert^2`. By rotation
     invariance :math:`\log(\lVert Jx\rVert^2/\lVert x\rVert^2) = \sum_{\ell=1}^L\xi_\ell` with i.i.d. :math:`\xi_\ell`:

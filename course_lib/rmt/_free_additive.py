@@ -157,7 +157,7 @@ def free_poisson_law(rate, jump=1.0):
 
     References
     ----------
-    .. [1] J. A. Mingo, R. Speicher, *Free Probability and Random Matrices*, Springer (2017), ch. 2.
+    .. [1] J. A. Mingo, R. Speicher, *Free Probability and Random Matrices*, Springer (2017).
 
     Examples
     --------
