@@ -5,7 +5,8 @@ limiting spectral densities (semicircle, Marchenko--Pastur, Fuss--Catalan), the 
 as Fredholm determinants (Bornemann's quadrature method), fast sampling of the spectral edge
 (Edelman--Persson), the sample-covariance spectrum for a general population (Silverstein's
 equation), spiked models with the BBP transition, the Jacobians of random deep networks
-(with their full spectral density by free multiplicative convolution), the Gram matrices of random
+(with their full spectral density by free multiplicative convolution), free additive convolution by
+subordination, the Gram matrices of random
 features (Pennington--Worah), and the exact Hessian, Gauss--Newton matrix and Fisher information of
 a small softmax network.
 """
@@ -18,6 +19,15 @@ from ._deep import (
     deep_linear_jacobian_pdf,
     mean_field_fixed_point,
 )
+from ._free_additive import (
+    FreeAdditiveConvolution,
+    SpectralLaw,
+    free_additive_convolution,
+    free_additive_convolution_pdf,
+    free_poisson_law,
+    semicircle_law,
+)
+from ._finite_width import jacobian_log_norm_moments
 from ._free_jacobian import (
     JacobianDensity,
     deep_jacobian_cdf,
@@ -98,6 +108,13 @@ __all__ = [
     "deep_linear_jacobian_pdf",
     "mean_field_fixed_point",
     "JacobianDensity",
+    "FreeAdditiveConvolution",
+    "SpectralLaw",
+    "free_additive_convolution",
+    "jacobian_log_norm_moments",
+    "free_additive_convolution_pdf",
+    "free_poisson_law",
+    "semicircle_law",
     "deep_jacobian_cdf",
     "deep_jacobian_density",
     "deep_jacobian_edge",
