@@ -374,7 +374,7 @@ def erm_state(alpha, loss="logistic", lam=1.0, *, n_iter=2000, tol=1e-11, dampin
     --------
     >>> st = erm_state(2.0, "logistic", 0.5)
     >>> st.converged, round(st.gen_error, 4)
-    (True, 0.2171)
+    (True, 0.1959)
     """
     warn = check_bool("warn", warn)
     alpha, loss, lam = _check_args(alpha, loss, lam)
@@ -492,7 +492,7 @@ def erm_generalization_error(alpha, loss, lam):
     Examples
     --------
     >>> round(erm_generalization_error(1.0, "square", 0.5), 4)
-    0.2942
+    0.2572
     """
     st = erm_state(alpha, loss, lam, warn=False)
     if not st.converged:

@@ -1,0 +1,152 @@
+"""ERM in the sign-teacher perceptron: the replica/CGMT fixed point of course_lib.teacher_student.erm_state against
+closed forms, limits, published constants and simulations (issue 24, item 5)."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy.optimize import minimize_scalar
+
+from course_lib.teacher_student import bayes_optimal_error, erm_generalization_error, erm_state
+from course_lib.teacher_student import _erm
+
+
+def _hebb(alpha):
+    # lam -> infinity: w_hat -> (1/lam) sum_i y_i l'(y_i, 0) x_i / sqrt d, the Hebbian direction; its cosine with w_*
+    # tends to sqrt(2 alpha/pi)/sqrt(1 + 2 alpha/pi) (see the lecture glm_replica_amp)
+    return math.acos(math.sqrt(2 * alpha / (math.pi + 2 * alpha))) / math.pi
+
+
+@pytest.mark.parametrize("alpha,lam", [(0.5, 0.1), (2.0, 1.0), (3.0, 0.01)])
+def test_square_generic_iteration_matches_closed_form(alpha, lam):
+    # the generic equations with the square loss's averages, iterated, against the explicit solution
+    m, q, s = 0.1, 1.0, 1.0
+    for _ in range(3000):
+        a1, a2, a3 = _erm._hats_square(m, q, s)
+        mh, qh, sh = alpha * a1, alpha * a2, alpha * a3 / s
+        s = 1 / (lam + sh)
+        m, q = s * mh, s * s * (mh * mh + qh)
+    st = erm_state(alpha, "square", lam)
+    assert_allclose([m, q, s], [st.m, st.q, st.sigma], rtol=1e-10)
+
+
+def test_ridge_closed_form_sigma_is_marchenko_pastur():
+    # Sigma = lim tr((X^T X/d + lam I)^{-1})/d, the Stieltjes transform of Marchenko-Pastur at -lam: positive root of
+    # lam S^2 + (lam + alpha - 1) S - 1 = 0 (e.g. Bai-Silverstein 2010, eq. 3.1.2 in the variable z = -lam)
+    alpha, lam = 2.0, 0.3
+    S = erm_state(alpha, "square", lam).sigma
+    assert_allclose(lam * S**2 + (lam + alpha - 1) * S - 1, 0.0, atol=1e-13)
+
+
+def test_ridge_optimal_lambda_is_pi_over_2_minus_1():
+    # y = sign(z) = sqrt(2/pi) z + e with e uncorrelated with z and E e^2 = 1 - 2/pi: ridge is optimal at
+    # lam = noise/signal = (1 - 2/pi)/(2/pi) = pi/2 - 1, for every alpha (derived in the lecture)
+    for alpha in (0.7, 3.0):
+        res = minimize_scalar(lambda t: erm_generalization_error(alpha, "square", math.exp(t)), bounds=(-5, 3),
+                              method="bounded", options={"xatol": 1e-8})
+        assert_allclose(math.exp(res.x), math.pi / 2 - 1, rtol=1e-4)
+
+
+@pytest.mark.parametrize("loss", ["square", "logistic", "hinge"])
+def test_large_lambda_gives_hebb(loss):
+    for alpha in (0.5, 3.0):
+        assert_allclose(erm_generalization_error(alpha, loss, 1e5), _hebb(alpha), rtol=1e-4)
+
+
+def test_large_lambda_control_rejects_wrong_constant():
+    # negative control of the test above: the Hebbian formula without the factor 2/pi is far off
+    wrong = math.acos(math.sqrt(3.0 / (math.pi + 3.0))) / math.pi
+    assert abs(erm_generalization_error(3.0, "logistic", 1e5) - wrong) > 1e-2
+
+
+def test_max_margin_rate():
+    # Aubin, Krzakala, Lu, Zdeborova, NeurIPS 2020 (arXiv:2006.06560), Sec. 4: max-margin error ~ 0.500/alpha
+    # at large alpha (hinge loss, lam -> 0+)
+    assert_allclose(50.0 * erm_generalization_error(50.0, "hinge", 1e-5), 0.500, atol=2e-3)
+    # lam -> 0+ has converged: the hinge minimiser is the max-margin one for every small lam
+    assert_allclose(erm_generalization_error(5.0, "hinge", 1e-4), erm_generalization_error(5.0, "hinge", 1e-6),
+                    rtol=1e-8)
+
+
+def test_optimal_logistic_close_to_bayes():
+    # Aubin et al. 2020: optimally regularised logistic regression comes very close to the Bayes error
+    # (here within 0.1% at alpha = 2), and never below it
+    res = minimize_scalar(lambda t: erm_generalization_error(2.0, "logistic", math.exp(t)), bounds=(-8, 1),
+                          method="bounded", options={"xatol": 1e-4})
+    bayes = bayes_optimal_error(2.0)
+    assert bayes <= res.fun < 1.001 * bayes
+
+
+def test_logistic_prox_solves_its_equation():
+    for sigma in (0.1, 1.0, 30.0, 1000.0):
+        u = np.linspace(-sigma - 60, 60, 4001)
+        f, dp = _erm._logistic_prox(u, sigma)
+        x = u + sigma * f
+        assert_allclose(x - u - sigma / (1 + np.exp(np.clip(x, -700, 700))), 0.0, atol=1e-12 * (1 + sigma))
+        assert np.all((dp > 0) & (dp <= 1))
+
+
+def test_hinge_average_by_quadrature():
+    # E f(u)^2 for the hinge by the library's panels against a brute-force Monte Carlo-free dense sum over (z, xi)
+    m, q, sigma = 1.2, 2.0, 0.7
+    s = math.sqrt(q - m * m)
+    z = np.linspace(-10, 10, 4001)
+    w = np.exp(-z * z / 2)
+    w /= w.sum()
+    u = m * np.abs(z)[:, None] + s * z[None, :]
+    f = np.where(u < 1 - sigma, 1.0, np.where(u < 1, (1 - u) / sigma, 0.0))
+    dense = float(w @ (f * f) @ w)
+    assert_allclose(_erm._hats_hinge(m, q, sigma)[1], dense, rtol=1e-4)
+
+
+def _simulate(alpha, loss, lam, d, reps, rng):
+    from sklearn.linear_model import LogisticRegression
+
+    errs = []
+    for _ in range(reps):
+        n = int(alpha * d)
+        w_star = rng.standard_normal(d)
+        X = rng.standard_normal((n, d))
+        y = np.sign(X @ w_star)
+        if loss == "square":
+            v = np.linalg.solve(X.T @ X / d + lam * np.eye(d), X.T @ y / math.sqrt(d))
+        else:  # scikit-learn: C sum l + |v|^2/2 with v = w/sqrt(d) is our objective for C = 1/(lam d)
+            v = LogisticRegression(C=1 / (lam * d), fit_intercept=False, tol=1e-10, max_iter=5000).fit(X, y).coef_[0]
+        errs.append(math.acos(v @ w_star / np.linalg.norm(v) / np.linalg.norm(w_star)) / math.pi)
+    return np.mean(errs), np.std(errs, ddof=1) / math.sqrt(reps)
+
+
+@pytest.mark.parametrize("loss,alpha,lam", [("square", 2.0, 0.5), ("logistic", 2.0, 0.1), ("logistic", 4.0, 0.01)])
+def test_against_simulation(loss, alpha, lam):
+    # d = 300, 8 instances: 4 standard errors plus 2/d for the finite-size bias (O(1/d))
+    mean, se = _simulate(alpha, loss, lam, 300, 8, np.random.default_rng(20261207))
+    theory = erm_generalization_error(alpha, loss, lam)
+    assert abs(mean - theory) < 4 * se + 2 / 300
+
+
+def test_simulation_rejects_wrong_lambda_scaling():
+    # negative control: a factor d lost in the conversion of lam (C = 1/lam in scikit-learn instead of 1/(lam d))
+    # predicts a clearly different error, which the tolerance of test_against_simulation rejects
+    mean, se = _simulate(4.0, "logistic", 0.01, 300, 8, np.random.default_rng(20261207))
+    wrong = erm_generalization_error(4.0, "logistic", 0.01 * 300)
+    right = erm_generalization_error(4.0, "logistic", 0.01)
+    assert abs(mean - right) < 4 * se + 2 / 300
+    assert abs(wrong - right) > 4 * se + 2 / 300  # would the test above catch the wrong scaling? only if this holds
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="`loss` must be one of"):
+        erm_generalization_error(1.0, "ridge", 1.0)
+    with pytest.raises(TypeError, match="`loss` must be one of"):
+        erm_generalization_error(1.0, 3, 1.0)
+    with pytest.raises(ValueError, match="`lam` must be > 0"):
+        erm_generalization_error(1.0, "logistic", 0.0)
+    with pytest.raises(ValueError, match="`lam` must be >= 0"):
+        erm_generalization_error(1.0, "hinge", -1.0)
+    with pytest.raises(ValueError, match="`lam` must be > 0 for loss='square' at alpha = 1"):
+        erm_generalization_error(1.0, "square", 0.0)
+    with pytest.raises(ValueError, match="`alpha` must be > 0"):
+        erm_state(0.0, "square", 1.0)
+    with pytest.raises(ValueError, match="`damping` must be < 1"):
+        erm_state(1.0, "hinge", 1.0, damping=1.0)
