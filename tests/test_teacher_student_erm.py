@@ -103,32 +103,36 @@ def test_hinge_average_by_quadrature():
 def _simulate(alpha, loss, lam, d, reps, rng):
     from sklearn.linear_model import LogisticRegression
 
-    errs = []
+    errs, norms = [], []
     for _ in range(reps):
         n = int(alpha * d)
         w_star = rng.standard_normal(d)
         X = rng.standard_normal((n, d))
         y = np.sign(X @ w_star)
         if loss == "square":
-            v = np.linalg.solve(X.T @ X / d + lam * np.eye(d), X.T @ y / math.sqrt(d))
+            w = np.linalg.solve(X.T @ X / d + lam * np.eye(d), X.T @ y / math.sqrt(d))
         else:  # scikit-learn: C sum l + |v|^2/2 with v = w/sqrt(d) is our objective for C = 1/(lam d)
             v = LogisticRegression(C=1 / (lam * d), fit_intercept=False, tol=1e-10, max_iter=5000).fit(X, y).coef_[0]
-        errs.append(math.acos(v @ w_star / np.linalg.norm(v) / np.linalg.norm(w_star)) / math.pi)
-    return np.mean(errs), np.std(errs, ddof=1) / math.sqrt(reps)
+            w = math.sqrt(d) * v
+        errs.append(math.acos(w @ w_star / np.linalg.norm(w) / np.linalg.norm(w_star)) / math.pi)
+        norms.append(w @ w / d)
+    se = lambda v: np.std(v, ddof=1) / math.sqrt(reps)  # noqa: E731
+    return np.mean(errs), se(errs), np.mean(norms), se(norms)
 
 
 @pytest.mark.parametrize("loss,alpha,lam", [("square", 2.0, 0.5), ("logistic", 2.0, 0.1), ("logistic", 4.0, 0.01)])
 def test_against_simulation(loss, alpha, lam):
     # d = 300, 8 instances: 4 standard errors plus 2/d for the finite-size bias (O(1/d))
-    mean, se = _simulate(alpha, loss, lam, 300, 8, np.random.default_rng(20261207))
-    theory = erm_generalization_error(alpha, loss, lam)
-    assert abs(mean - theory) < 4 * se + 2 / 300
+    mean, se, q_mean, q_se = _simulate(alpha, loss, lam, 300, 8, np.random.default_rng(20261207))
+    st = erm_state(alpha, loss, lam)
+    assert abs(mean - st.gen_error) < 4 * se + 2 / 300
+    assert abs(q_mean - st.q) < 4 * q_se + 2 * st.q / 300  # q = |w_hat|^2/d, relative finite-size bias 2/d
 
 
 def test_simulation_rejects_wrong_lambda_scaling():
     # negative control: a factor d lost in the conversion of lam (C = 1/lam in scikit-learn instead of 1/(lam d))
     # predicts a clearly different error, which the tolerance of test_against_simulation rejects
-    mean, se = _simulate(4.0, "logistic", 0.01, 300, 8, np.random.default_rng(20261207))
+    mean, se, _, _ = _simulate(4.0, "logistic", 0.01, 300, 8, np.random.default_rng(20261207))
     wrong = erm_generalization_error(4.0, "logistic", 0.01 * 300)
     right = erm_generalization_error(4.0, "logistic", 0.01)
     assert abs(mean - right) < 4 * se + 2 / 300
