@@ -88,10 +88,11 @@ def test_logistic_prox_solves_its_equation():
 
 
 def test_hinge_average_by_quadrature():
-    # E f(u)^2 for the hinge by the library's panels against a brute-force Monte Carlo-free dense sum over (z, xi)
+    # E f(u)^2 for the hinge by the library's panels (skew-normal law of u, Owen's T tail) against a dense grid sum
+    # over (z, xi) (error O(h^2) from the kinks of the prox: 1e-5 here)
     m, q, sigma = 1.2, 2.0, 0.7
     s = math.sqrt(q - m * m)
-    z = np.linspace(-10, 10, 4001)
+    z = np.linspace(-10, 10, 2001)
     w = np.exp(-z * z / 2)
     w /= w.sum()
     u = m * np.abs(z)[:, None] + s * z[None, :]
@@ -127,16 +128,11 @@ def test_against_simulation(loss, alpha, lam):
     st = erm_state(alpha, loss, lam)
     assert abs(mean - st.gen_error) < 4 * se + 2 / 300
     assert abs(q_mean - st.q) < 4 * q_se + 2 * st.q / 300  # q = |w_hat|^2/d, relative finite-size bias 2/d
-
-
-def test_simulation_rejects_wrong_lambda_scaling():
-    # negative control: a factor d lost in the conversion of lam (C = 1/lam in scikit-learn instead of 1/(lam d))
-    # predicts a clearly different error, which the tolerance of test_against_simulation rejects
-    mean, se, _, _ = _simulate(4.0, "logistic", 0.01, 300, 8, np.random.default_rng(20261207))
-    wrong = erm_generalization_error(4.0, "logistic", 0.01 * 300)
-    right = erm_generalization_error(4.0, "logistic", 0.01)
-    assert abs(mean - right) < 4 * se + 2 / 300
-    assert abs(wrong - right) > 4 * se + 2 / 300  # would the test above catch the wrong scaling? only if this holds
+    if loss == "logistic" and alpha == 4.0:
+        # negative control: a factor d lost in the conversion of lam (C = 1/lam in scikit-learn instead of
+        # 1/(lam d)) predicts a clearly different error, which the same tolerance rejects
+        wrong = erm_generalization_error(alpha, loss, lam * 300)
+        assert abs(mean - wrong) > 4 * se + 2 / 300
 
 
 def test_bad_input():
