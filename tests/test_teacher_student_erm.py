@@ -87,18 +87,28 @@ def test_logistic_prox_solves_its_equation():
         assert np.all((dp > 0) & (dp <= 1))
 
 
-def test_hinge_average_by_quadrature():
-    # E f(u)^2 for the hinge by the library's panels (skew-normal law of u, Owen's T tail) against a dense grid sum
-    # over (z, xi) (error O(h^2) from the kinks of the prox: 1e-5 here)
+@pytest.mark.parametrize("loss", ["hinge", "logistic"])
+def test_channel_averages_by_dense_grid(loss):
+    # the three averages of (m_hat, q_hat, Sigma_hat)/alpha by the library's panels (skew-normal law of u, Owen's T
+    # tails) against a dense grid sum over (z, xi): error O(h^2) from the kinks of the hinge prox, 1e-5 here
     m, q, sigma = 1.2, 2.0, 0.7
     s = math.sqrt(q - m * m)
     z = np.linspace(-10, 10, 2001)
     w = np.exp(-z * z / 2)
     w /= w.sum()
     u = m * np.abs(z)[:, None] + s * z[None, :]
-    f = np.where(u < 1 - sigma, 1.0, np.where(u < 1, (1 - u) / sigma, 0.0))
-    dense = float(w @ (f * f) @ w)
-    assert_allclose(_erm._hats_hinge(m, q, sigma)[1], dense, rtol=1e-4)
+    if loss == "hinge":
+        def f_dp(x):
+            return (np.where(x < 1 - sigma, 1.0, np.where(x < 1, (1 - x) / sigma, 0.0)),
+                    np.where((x >= 1 - sigma) & (x < 1), 0.0, 1.0))
+    else:
+        def f_dp(x):
+            f, dp = _erm._logistic_prox(x.ravel(), sigma)
+            return f.reshape(x.shape), dp.reshape(x.shape)
+    f, dp = f_dp(u)
+    f0, _ = f_dp(s * z)
+    dense = (math.sqrt(2 / math.pi) * float(w @ f0), float(w @ (f * f) @ w), float(w @ (1 - dp) @ w))
+    assert_allclose(_erm._HATS[loss](m, q, sigma), dense, rtol=1e-4)
 
 
 def _simulate(alpha, loss, lam, d, reps, rng):
