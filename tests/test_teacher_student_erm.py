@@ -69,6 +69,36 @@ def test_max_margin_rate():
                     rtol=1e-8)
 
 
+def _max_margin_reduced(alpha):
+    # lam -> 0+ limit of the hinge fixed point, derived independently of the solver: f(u) = (1 - u)_+ / Sigma,
+    # lam Sigma -> 1 - alpha P(u < 1) > 0, so Sigma drops out of m = Sigma m_hat and q = Sigma^2 (m_hat^2 + q_hat):
+    # m = alpha sqrt(2/pi) E(1 - s xi)_+, s^2 = q - m^2 = alpha E(1 - u)_+^2, u = m|z| + s xi (Gardner's
+    # maximal-stability equations in the units "all margins >= 1"); solved here with scipy quadrature.
+    from scipy import integrate, optimize
+    from scipy.stats import norm
+
+    def eqs(v):
+        m, s = np.exp(v)
+        e1 = norm.cdf(1 / s) + s * norm.pdf(1 / s)
+
+        def g(z):
+            a = 1 - m * z
+            return norm.pdf(z) * ((a * a + s * s) * norm.cdf(a / s) + a * s * norm.pdf(a / s))
+
+        e2 = 2 * sum(integrate.quad(g, lo, hi, epsabs=1e-14, epsrel=1e-12, limit=200)[0]
+                     for lo, hi in ((0, 1 / m), (1 / m, 1 / m + 40 * s / m + 10)))
+        return [math.log(alpha * math.sqrt(2 / math.pi) * e1 / m), math.log(alpha * e2 / (s * s))]
+
+    m, s = np.exp(optimize.fsolve(eqs, [math.log(alpha), math.log(alpha)], xtol=1e-13))
+    return math.acos(m / math.sqrt(m * m + s * s)) / math.pi
+
+
+@pytest.mark.parametrize("alpha", [2.0, 20.0])
+def test_max_margin_matches_reduced_equations(alpha):
+    # the solver at small lam against the independent lam = 0 reduction above (agreement to ~1e-12 when written)
+    assert_allclose(erm_generalization_error(alpha, "hinge", 1e-6), _max_margin_reduced(alpha), rtol=1e-7)
+
+
 def test_optimal_logistic_close_to_bayes():
     # Aubin et al. 2020: optimally regularised logistic regression comes very close to the Bayes error
     # (here within 0.1% at alpha = 2), and never below it
