@@ -6,6 +6,7 @@ Every name listed in `__all__` here becomes part of the public API of the packag
 from ._amp import GAMPResult, gamp
 from ._channels import CHANNELS, LinearChannel, SignChannel
 from ._data import glm_teacher_student_data, teacher_student_data
+from ._erm import LOSSES, ERMState, erm_generalization_error, erm_state
 from ._glm import (
     BinaryThresholds,
     GLMFixedPoint,
@@ -39,4 +40,5 @@ __all__: list[str] = [
     "sign_large_alpha_constants", "GAMPResult", "gamp", "glm_teacher_student_data", "teacher_student_data",
     "Prior", "GaussianPrior", "RademacherPrior", "GaussBernoulliPrior", "PRIORS", "SignChannel", "LinearChannel",
     "CHANNELS", "gauss_hermite_normal",
+    "ERMState", "erm_state", "erm_generalization_error", "LOSSES",
 ]
