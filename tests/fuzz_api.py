@@ -56,6 +56,7 @@ PACKAGES = [
     "plotting",
     "rmt",
     "spin_glasses",
+    "sweep",
     "teacher_student",
     "teacher_student.dynamics",
 ]
