@@ -252,3 +252,25 @@ def test_task_seed_checks_its_arguments():
         task_seed(0, {"n": 1}, -1)
     with pytest.raises(TypeError, match=r"`params` must be a dict"):
         task_seed(0, [1], 0)
+
+
+def test_default_n_jobs_from_the_environment(monkeypatch, serial):
+    # the book build sets COURSE_LIB_SWEEP_JOBS=1 (it runs two notebooks at a time): the default then runs in-process,
+    # where an unpicklable function works (it would be refused by worker processes)
+    import threading
+
+    lock = threading.Lock()
+
+    def uses_lock(n, rng):
+        with lock:
+            return float(n)
+
+    monkeypatch.setenv("COURSE_LIB_SWEEP_JOBS", "1")
+    assert len(run_sweep(uses_lock, {"n": [1, 2]}, 1, seed=0, progress=False)) == 2
+    monkeypatch.setenv("COURSE_LIB_SWEEP_JOBS", "2")
+    _assert_identical(serial, run_sweep(normals, GRID, 4, seed=7, progress=False))
+    with pytest.raises(TypeError, match=r"`func` cannot be serialised"):
+        run_sweep(uses_lock, {"n": [1, 2]}, 1, seed=0, progress=False)
+    monkeypatch.setenv("COURSE_LIB_SWEEP_JOBS", "two")
+    with pytest.raises(ValueError, match=r"COURSE_LIB_SWEEP_JOBS \(the default of `n_jobs`\) must be an integer >= 1"):
+        run_sweep(normals, GRID, 4, seed=7, progress=False)

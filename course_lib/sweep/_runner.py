@@ -48,6 +48,9 @@ from .._validation import check_bool, check_int
 
 __all__ = ["run_sweep", "SweepResult", "SweepError", "task_seed"]
 
+#: Environment variable holding the default number of local workers (``n_jobs=None``).
+JOBS_ENV = "COURSE_LIB_SWEEP_JOBS"
+
 #: Names that a grid may not use: the runner passes ``rng`` itself and adds the columns ``point`` and ``replicate``.
 RESERVED = ("rng", "point", "replicate")
 
@@ -319,8 +322,10 @@ def run_sweep(func, grid, n_seeds=1, *, seed=None, n_jobs=None, client=None, cac
     seed : int, optional
         Root seed, >= 0. ``None`` draws fresh entropy, recorded in ``SweepResult.seed`` (required with ``cache``).
     n_jobs : int, optional
-        Local worker processes, >= 1; ``None`` uses every core available to this process, ``1`` runs in this
-        process (for debugging). Ignored when ``client`` is given.
+        Local worker processes, >= 1; ``1`` runs in this process (for debugging). ``None`` reads the environment
+        variable ``COURSE_LIB_SWEEP_JOBS`` if it is set (the book build sets it to 1: it already executes two
+        notebooks at a time, and worker processes would only add their start-up to the same two cores), else uses
+        every core available to this process. Ignored when ``client`` is given.
     client : distributed.Client or str, optional
         Run on this Dask cluster, or on the one whose scheduler has this address (``"tcp://host:8786"``; the
         client is created and closed here). The workers need ``course_lib`` and what ``func`` imports.
@@ -379,6 +384,12 @@ def run_sweep(func, grid, n_seeds=1, *, seed=None, n_jobs=None, client=None, cac
         seed = check_int("seed", seed, minimum=0)
     if n_jobs is not None:
         n_jobs = check_int("n_jobs", n_jobs, minimum=1)
+    elif os.environ.get(JOBS_ENV, "").strip():
+        text = os.environ[JOBS_ENV].strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"the environment variable {JOBS_ENV} (the default of `n_jobs`) must be an integer >= 1, "
+                             f"got {text!r}.")
+        n_jobs = int(text)
     if client is not None and not isinstance(client, str) and not hasattr(client, "submit"):
         raise TypeError(
             f"`client` must be None, a scheduler address (str) or a distributed.Client, got {client!r} of type "
