@@ -69,9 +69,13 @@ def test_grid_order_and_extension_do_not_change_a_task(serial):
 
 def test_dask_local_cluster_is_bit_identical_to_serial(serial):
     distributed = pytest.importorskip("distributed")
-    # a busy 2-core CI machine: generous start-up timeout, no dashboard (no port to find), worker processes
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  timeout="120s") as cluster:
+    import dask
+
+    # a busy 2-core CI machine: generous connection timeouts, no dashboard (no port to find), worker processes
+    # (processes=False would look for a network interface and warn where there is none)
+    timeouts = {"distributed.comm.timeouts.connect": "120s", "distributed.comm.timeouts.tcp": "120s"}
+    with dask.config.set(timeouts), distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                             dashboard_address=None) as cluster:
         with distributed.Client(cluster, timeout="120s") as client:
             _assert_identical(serial, run_sweep(normals, GRID, 4, seed=7, client=client, progress=False))
         # the one-line change of the lectures: a scheduler address (the client is created and closed by run_sweep)
