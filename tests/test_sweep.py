@@ -278,3 +278,15 @@ def test_default_n_jobs_from_the_environment(monkeypatch, serial):
     monkeypatch.setenv("COURSE_LIB_SWEEP_JOBS", "two")
     with pytest.raises(ValueError, match=r"COURSE_LIB_SWEEP_JOBS \(the default of `n_jobs`\) must be an integer >= 1"):
         run_sweep(normals, GRID, 4, seed=7, progress=False)
+
+
+def interrupted(n, rng):
+    if n == 3:
+        raise KeyboardInterrupt  # as a Ctrl-C reaching the worker
+    return float(n)
+
+
+def test_keyboard_interrupt_stops_the_workers_and_the_next_sweep_runs(serial):
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(interrupted, {"n": [1, 2, 3, 4]}, 2, seed=0, n_jobs=2, chunksize=1, progress=False)
+    _assert_identical(serial, run_sweep(normals, GRID, 4, seed=7, n_jobs=2, progress=False))

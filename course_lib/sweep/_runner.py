@@ -504,17 +504,22 @@ def _run_parallel(func, pending, accept, *, n_jobs, client, chunksize):
 
     n_workers = n_jobs or _local_cores()
     executor = get_reusable_executor(max_workers=n_workers, timeout=300, env=_WORKER_ENV)
-    futures = {executor.submit(_run_chunk, payload, chunk) for chunk in _chunks(pending, n_workers, chunksize)}
+    todo = [executor.submit(_run_chunk, payload, chunk) for chunk in _chunks(pending, n_workers, chunksize)]
     try:
-        while futures:
-            finished, futures = wait(futures, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                accept(*fut.result())
+        while todo:
+            finished, _ = wait(todo, return_when=FIRST_COMPLETED)
+            fut = next(f for f in todo if f in finished)
+            todo.remove(fut)
+            accept(*fut.result())
+    except KeyboardInterrupt:
+        # stop now: the workers are killed (a later sweep starts fresh ones); finished tasks are already cached
+        executor.shutdown(wait=False, kill_workers=True)
+        raise
     except BaseException:
-        for fut in futures:
+        # an error at one task: cancel the jobs not started, keep (and cache) those running, report the first error
+        for fut in todo:
             fut.cancel()
-        # keep (and cache) what is already running, then report the first error
-        finished, _ = wait([f for f in futures if not f.cancelled()])
+        finished, _ = wait([f for f in todo if not f.cancelled()])
         for fut in finished:
             try:
                 accept(*fut.result())
