@@ -290,3 +290,12 @@ def test_keyboard_interrupt_stops_the_workers_and_the_next_sweep_runs(serial):
     with pytest.raises(KeyboardInterrupt):
         run_sweep(interrupted, {"n": [1, 2, 3, 4]}, 2, seed=0, n_jobs=2, chunksize=1, progress=False)
     _assert_identical(serial, run_sweep(normals, GRID, 4, seed=7, n_jobs=2, progress=False))
+
+
+def test_progress_bar_on_a_terminal(capsys, serial):
+    res = run_sweep(normals, GRID, 4, seed=7, n_jobs=1)  # progress=True is the default
+    err = capsys.readouterr().err
+    assert "normals" in err and "24/24" in err and "100%" in err
+    _assert_identical(serial, res)
+    run_sweep(normals, GRID, 4, seed=7, n_jobs=1, progress=False)
+    assert capsys.readouterr().err == ""
