@@ -53,13 +53,13 @@ ifeq ($(EDITION),instructor)
 	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
 	@# the same execution cache as the student edition's build
 	mkdir -p _build/instructor/_build && ln -sfn ../../.jupyter_cache _build/instructor/_build/.jupyter_cache
-	$(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
+	COURSE_LIB_SWEEP_JOBS=1 $(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
 else
 	@# The site is built from _build/edition: the lectures as they are, the homework as the student edition.
 	$(BIN)/python -m course_lib.grading edition _build/edition
 	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
 	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python book/_ext/preexecute.py $(LECTURE_NOTEBOOKS) _build/edition/homework/*.ipynb
-	$(BIN)/jupyter-book build _build/edition --path-output . -W -n --keep-going 2>&1 | tee _build/book-build.log
+	COURSE_LIB_SWEEP_JOBS=1 $(BIN)/jupyter-book build _build/edition --path-output . -W -n --keep-going 2>&1 | tee _build/book-build.log
 endif
 
 pdf: site  ## the book as one PDF (_build/pdf/book.pdf) and one PDF per page, printed from the website by Chromium
