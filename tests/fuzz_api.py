@@ -310,6 +310,11 @@ def _worker(fullname, start, smoke, conn):
     pkg, name = fullname.rsplit(".", 1)
     pkg_mod = importlib.import_module(f"course_lib.{pkg}")
     obj = getattr(pkg_mod, name)
+    # the calls run in a scratch directory: a bad value such as cache='x' may legitimately create files there
+    import tempfile
+
+    scratch = tempfile.TemporaryDirectory(prefix="fuzz-")  # removed when the worker exits
+    os.chdir(scratch.name)
     call = None
     valid_nonfinite = False
     for skip in range(6):
