@@ -10,6 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 # The parallel test targets run JOBS processes; one BLAS thread each avoids oversubscribing the cores.
+# Notebooks run JOBS at a time, so their sweeps (course_lib.sweep) run in-process: COURSE_LIB_SWEEP_JOBS=1.
 # reveal.js and require.js for the slide decks, from the npm registry (pinned).
 REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
@@ -49,16 +50,16 @@ LECTURE_NOTEBOOKS := $(wildcard lectures/*/*.ipynb)
 site: $(STAMP)  ## only the Jupyter Book build (warnings are errors); EDITION=instructor for the edition with solutions
 	@mkdir -p _build
 ifeq ($(EDITION),instructor)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
+	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
 	@# the same execution cache as the student edition's build
 	mkdir -p _build/instructor/_build && ln -sfn ../../.jupyter_cache _build/instructor/_build/.jupyter_cache
-	$(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
+	COURSE_LIB_SWEEP_JOBS=1 $(BIN)/jupyter-book build . --path-output _build/instructor -W -n --keep-going 2>&1 | tee _build/book-build-instructor.log
 else
 	@# The site is built from _build/edition: the lectures as they are, the homework as the student edition.
 	$(BIN)/python -m course_lib.grading edition _build/edition
 	@# Jupyter Book executes notebooks one by one; fill its execution cache in parallel first.
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python book/_ext/preexecute.py $(LECTURE_NOTEBOOKS) _build/edition/homework/*.ipynb
-	$(BIN)/jupyter-book build _build/edition --path-output . -W -n --keep-going 2>&1 | tee _build/book-build.log
+	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python book/_ext/preexecute.py $(LECTURE_NOTEBOOKS) _build/edition/homework/*.ipynb
+	COURSE_LIB_SWEEP_JOBS=1 $(BIN)/jupyter-book build _build/edition --path-output . -W -n --keep-going 2>&1 | tee _build/book-build.log
 endif
 
 pdf: site  ## the book as one PDF (_build/pdf/book.pdf) and one PDF per page, printed from the website by Chromium
@@ -96,7 +97,7 @@ fuzz: $(STAMP)  ## the full bad-input fuzz of the public API (make test-lib runs
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python tests/fuzz_api.py --jobs $(JOBS) --verbose
 
 test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
+	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
 
 test-book: book  ## the warning-free book build, as a test
 

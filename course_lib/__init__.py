@@ -11,6 +11,7 @@ One subpackage per part of the course:
 - :mod:`course_lib.teacher_student` -- perceptron, GLM replica formula and AMP, committee machine (Part VI),
   with :mod:`course_lib.teacher_student.dynamics` -- online SGD, hidden manifold, DMFT (Part VI);
 - :mod:`course_lib.diffusion` -- score-based diffusion and the speciation transition (Part VII);
+- :mod:`course_lib.sweep` -- parameter sweeps (grid x seeds) on the local cores or a Dask cluster, resumable;
 - :mod:`course_lib.plotting` -- the one figure style of the book;
 - :mod:`course_lib.grading` -- checks used by the homework notebooks;
 - :mod:`course_lib.slides` -- the lectures as reveal.js decks.

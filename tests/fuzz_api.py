@@ -56,6 +56,7 @@ PACKAGES = [
     "plotting",
     "rmt",
     "spin_glasses",
+    "sweep",
     "teacher_student",
     "teacher_student.dynamics",
 ]
@@ -301,7 +302,7 @@ def classify(fullname, obj, pname, label, args, kwargs, *, allow_nonfinite=False
     return "accepted", ""
 
 
-def _worker(fullname, start, smoke, conn):
+def _worker(fullname, start, smoke, conn, scratch):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     import matplotlib
 
@@ -309,6 +310,8 @@ def _worker(fullname, start, smoke, conn):
     pkg, name = fullname.rsplit(".", 1)
     pkg_mod = importlib.import_module(f"course_lib.{pkg}")
     obj = getattr(pkg_mod, name)
+    # the calls run in a scratch directory: a bad value such as cache='x' may legitimately create files there
+    os.chdir(scratch)
     call = None
     valid_nonfinite = False
     for skip in range(6):
@@ -341,13 +344,20 @@ def _worker(fullname, start, smoke, conn):
 
 def fuzz_one(fullname, smoke=False, timeout=20.0, example_timeout=180.0):
     """Fuzz one callable in worker processes; return a list of outcome tuples."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as scratch:  # the workers' working directory
+        return _fuzz_one(fullname, smoke, timeout, example_timeout, scratch)
+
+
+def _fuzz_one(fullname, smoke, timeout, example_timeout, scratch):
     ctx = mp.get_context("fork")
     outcomes = []
     start = 0
     labels = {}
     while True:
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_worker, args=(fullname, start, smoke, child))
+        proc = ctx.Process(target=_worker, args=(fullname, start, smoke, child, scratch))
         proc.start()
         child.close()
         current = None
