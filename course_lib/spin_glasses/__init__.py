@@ -2,17 +2,14 @@
 
 Curie-Weiss and Sherrington-Kirkpatrick models, replica-symmetric and Parisi (k-step RSB) solutions,
 compiled Monte Carlo, the spherical p-spin landscape and Kac-Rice complexity, and the Hopfield model.
-The public names are collected from :mod:`._mean_field_api` and :mod:`._landscape_api`.
+The public names are collected from :mod:`._mean_field_api`, :mod:`._landscape_api`, :mod:`._cavity_api`
+and :mod:`._replica_moments`.
 """
 
-from . import _landscape_api, _mean_field_api
-from . import _cavity_api
+from . import _cavity_api, _landscape_api, _mean_field_api, _replica_moments
 from ._cavity_api import *  # noqa: F401,F403
-from . import _landscape_api, _mean_field_api, _replica_moments
 from ._landscape_api import *  # noqa: F401,F403
 from ._mean_field_api import *  # noqa: F401,F403
 from ._replica_moments import *  # noqa: F401,F403
 
-__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__]
-__all__ += _cavity_api.__all__
-__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__, *_replica_moments.__all__]
+__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__, *_cavity_api.__all__, *_replica_moments.__all__]
