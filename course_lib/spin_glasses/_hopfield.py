@@ -4,6 +4,7 @@ Amit-Gutfreund-Sompolinsky replica-symmetric theory, mixture states, and the mod
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,11 +36,51 @@ _GL_T, _GL_W = np.polynomial.legendre.leggauss(64)
 # --------------------------------------------------------------------------- couplings and dynamics
 
 
-def _check_patterns(patterns):
-    xi = check_array("patterns", patterns, ndim=2, min_len=1)
-    if not np.all(np.abs(xi) == 1.0):
+@njit(cache=True)
+def _pm1_int8(xi, out):
+    """out = xi as int8 (one contiguous, vectorised pass); False if an entry is not +1 or -1 (NaN included)."""
+    bad = 0
+    for m in range(xi.shape[0]):
+        for i in range(xi.shape[1]):
+            x = xi[m, i]
+            bad += (x != 1.0) & (x != -1.0)
+            out[m, i] = np.int8(1) if x > 0.0 else np.int8(-1)
+    return bad == 0
+
+
+def _transpose_pm1(xi):
+    """The patterns (n, N) of +-1 as an (N, n) int8 array, or None if an entry is not +1 or -1."""
+    x8 = np.empty(xi.shape, dtype=np.int8)
+    if not _pm1_int8(xi, x8):
+        return None
+    return np.ascontiguousarray(x8.T)
+
+
+def _patterns_t(patterns):
+    """The checked patterns as an (N, n) int8 array (one row of n pattern entries per spin)."""
+    xi = check_array("patterns", patterns, ndim=2, min_len=1, finite=False)  # +-1 below implies finite
+    xi_t = _transpose_pm1(xi)
+    if xi_t is None:
         raise ValueError("`patterns` must have entries +1 or -1.")
-    return xi
+    return xi_t
+
+
+# Hebbian matrices returned by hopfield_couplings: id -> (weak reference, (N, n) int8 patterns). The matrix is
+# returned read-only, so while it is still read-only its entries are those computed from the patterns, and
+# hopfield_dynamics can run the pattern kernel (O(n) per update, no pass over the N^2 couplings).
+_HEBBIAN = {}
+
+
+def _register_hebbian(j, xi_t):
+    key = id(j)
+    _HEBBIAN[key] = (weakref.ref(j, lambda _r, key=key: _HEBBIAN.pop(key, None)), xi_t)
+
+
+def _hebbian_patterns(J):
+    entry = _HEBBIAN.get(id(J))
+    if entry is None or entry[0]() is not J or J.flags.writeable:
+        return None
+    return entry[1]
 
 
 def _check_spins(name, state, n):
@@ -64,6 +105,9 @@ def hopfield_couplings(patterns):
     Returns
     -------
     ndarray of shape (N, N)
+        Read-only (``.copy()`` it to modify it). While it stays read-only, :func:`hopfield_dynamics` recognises it
+        and, for :math:`n \le N/2`, runs the pattern representation of :func:`hopfield_pattern_dynamics` (same
+        updates, same random draws, fields in exact integer arithmetic) instead of reading the :math:`N^2` couplings.
 
     References
     ----------
@@ -75,10 +119,16 @@ def hopfield_couplings(patterns):
     >>> hopfield_couplings([[1, -1, 1]]).tolist()
     [[0.0, -0.3333333333333333, 0.3333333333333333], [-0.3333333333333333, 0.0, -0.3333333333333333], [0.3333333333333333, -0.3333333333333333, 0.0]]
     """
-    xi = _check_patterns(patterns)
+    xi = check_array("patterns", patterns, ndim=2, min_len=1, finite=False)  # +-1 below implies finite
+    xi_t = _transpose_pm1(xi)
+    if xi_t is None:
+        raise ValueError("`patterns` must have entries +1 or -1.")
     n = xi.shape[1]
     j = xi.T @ xi / n
     np.fill_diagonal(j, 0.0)
+    j.flags.writeable = False
+    if xi.shape[0] <= n // 2:  # few patterns: hopfield_dynamics will use them (O(n) per update instead of O(N))
+        _register_hebbian(j, xi_t)
     return j
 
 
@@ -146,7 +196,7 @@ def _sweeps_couplings(j, s, h, order, uniforms, beta, out_sweeps):
 
 
 @njit(cache=True)
-def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
+def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps, out_m):
     """Sweeps with the integer overlaps M_mu = xi^mu . S kept up to date (int8 patterns, int32 overlaps).
 
     All sums are exact integers (as they were in float64), so the fields h_i = (xi_i . M) / N - (n/N) S_i are
@@ -178,10 +228,11 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
                     mu[k] += two * xi_t[i, k]
         done = t + 1
         if np.isinf(beta) and flips == 0:
-            out_sweeps[0] = done
-            return True
+            break
     out_sweeps[0] = done
-    return False
+    for k in range(n_pat):
+        out_m[k] = mu[k] / n
+    return np.isinf(beta) and flips == 0
 
 
 def _draws(rng, n_sweeps, n, beta):
@@ -205,7 +256,13 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
     stops at the first sweep without a flip. At inverse temperature :math:`\beta`, :math:`S_i = +1` with probability
     :math:`1/(1 + e^{-2\beta \tilde h_i})`,
     which satisfies detailed balance with respect to :math:`e^{-\beta H}`. The local fields are updated after each
-    flip, so a proposed update costs O(1) and a flip O(N) (compiled).
+    flip, so a proposed update costs O(1) and a flip O(N) (compiled). Per call, one contiguous pass over ``J``
+    computes the fields; the exact checks of ``J`` (finite, symmetric, zero diagonal) run on the first call with a
+    given matrix only (a fingerprint computed in the same pass detects later changes). An unmodified (read-only)
+    matrix returned by :func:`hopfield_couplings` with :math:`n \le N/2` patterns is run in the pattern
+    representation of :func:`hopfield_pattern_dynamics` instead: the same updates with the same random draws, in
+    exact integer arithmetic (so an exactly zero field stays zero, where summing the rounded couplings may leave
+    a residue of order 1e-16 that decides the tie at ``beta=inf``).
 
     Parameters
     ----------
@@ -235,6 +292,11 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
     >>> run.state.tolist(), run.converged
     ([1.0, -1.0, 1.0, -1.0, 1.0, 1.0], True)
     """
+    xi_t = _hebbian_patterns(J)
+    if xi_t is not None:  # an unmodified matrix of hopfield_couplings: the pattern kernel, same draws
+        s = _check_spins("state", state, xi_t.shape[0])
+        n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
+        return _run_patterns(xi_t, s, n_sweeps, _check_beta(beta), check_rng(rng), with_overlaps=False)
     if type(J) is np.ndarray and J.dtype == np.float64 and J.ndim == 2 and J.flags.c_contiguous:
         j = J  # used as given: the checks below read it once
     else:
@@ -292,17 +354,21 @@ def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
     >>> hopfield_pattern_dynamics(xi, [1, 1, 1, -1, 1, 1], 10, rng=0).overlaps.tolist()
     [1.0]
     """
-    xi = _check_patterns(patterns)
-    n = xi.shape[1]
+    xi_t = _patterns_t(patterns)
+    n = xi_t.shape[0]
     s = _check_spins("state", state, n)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     beta = _check_beta(beta)
     rng = check_rng(rng)
-    order, uniforms = _draws(rng, n_sweeps, n, beta)
+    return _run_patterns(xi_t, s, n_sweeps, beta, rng, with_overlaps=True)
+
+
+def _run_patterns(xi_t, s, n_sweeps, beta, rng, with_overlaps):
+    order, uniforms = _draws(rng, n_sweeps, s.shape[0], beta)
     done = np.zeros(1, dtype=np.int64)
-    xi_t = np.ascontiguousarray(xi.T, dtype=np.int8)
-    conv = _sweeps_patterns(xi_t, s, order, uniforms, beta, done)
-    return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=xi @ s / n)
+    m = np.empty(xi_t.shape[1])
+    conv = _sweeps_patterns(xi_t, s, order, uniforms, beta, done, m)
+    return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=m if with_overlaps else None)
 
 
 def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=200, rng=None):
@@ -358,7 +424,8 @@ def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=20
         s[rng.choice(n, size=n_flip, replace=False)] *= -1.0
         order, uniforms = _draws(rng, n_sweeps, n, np.inf)
         done = np.zeros(1, dtype=np.int64)
-        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T), s, order, uniforms, np.inf, done)
+        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T, dtype=np.int8), s, order, uniforms, np.inf, done,
+                                        np.empty(n_pat))
         out[t] = xi[0] @ s / n
     if n_stuck:
         import warnings
