@@ -143,3 +143,20 @@ def test_hopfield_pattern_and_coupling_paths_agree():
     J[0, 1] = 1.0
     with pytest.raises(ValueError, match="`J` must be symmetric"):
         sg.hopfield_dynamics(J, start, 1, beta=2.0, rng=0)
+
+
+def test_pattern_cache_notices_in_place_changes():
+    # hopfield_pattern_dynamics reuses the int8 copy of an unchanged pattern array (fingerprint in the +-1 check)
+    rng = np.random.default_rng(43)
+    xi = rng.choice([-1.0, 1.0], size=(5, 100))
+    start = xi[0] * np.where(rng.random(100) < 0.3, -1.0, 1.0)
+    sg.hopfield_pattern_dynamics(xi, start, 3, beta=2.0, rng=1)
+    xi[2, 10] *= -1.0
+    xi[3, 50] *= -1.0
+    again = sg.hopfield_pattern_dynamics(xi, start, 3, beta=2.0, rng=1)
+    fresh = sg.hopfield_pattern_dynamics(xi.copy(), start, 3, beta=2.0, rng=1)
+    assert_allclose(again.state, fresh.state)
+    assert_allclose(again.overlaps, xi @ again.state / 100)
+    xi[0, 0] = 0.5
+    with pytest.raises(ValueError, match="`patterns` must have entries"):
+        sg.hopfield_pattern_dynamics(xi, start, 1, rng=1)

@@ -36,24 +36,49 @@ _GL_T, _GL_W = np.polynomial.legendre.leggauss(64)
 # --------------------------------------------------------------------------- couplings and dynamics
 
 
-@njit(cache=True)
-def _pm1_int8(xi, out):
-    """out = xi as int8 (one contiguous, vectorised pass); False if an entry is not +1 or -1 (NaN included)."""
+@njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
+def _pm1_fingerprint(xi, v):
+    """(all entries +1 or -1, fingerprint sum_mu u_mu sum_i v_i xi[mu, i]) in one contiguous read pass.
+
+    The weights u, v lie in [1, 2): changing the sign of any entry moves the fingerprint by at least 2, far above
+    its rounding; a NaN makes it NaN (and fails the +-1 test).
+    """
     bad = 0
+    fp = 0.0
     for m in range(xi.shape[0]):
+        acc = 0.0
         for i in range(xi.shape[1]):
             x = xi[m, i]
             bad += (x != 1.0) & (x != -1.0)
-            out[m, i] = np.int8(1) if x > 0.0 else np.int8(-1)
-    return bad == 0
+            acc += x * v[i]
+        fp += (1.0 + ((m * 0.7548776662466927) % 1.0)) * acc
+    return bad == 0, fp
+
+
+# (N, n) int8 copies of recently used pattern arrays: id -> (weak reference, layout, fingerprint, copy). A call
+# with the same, unchanged array (same buffer, layout and fingerprint) reuses the transposed copy.
+_PATTERNS_T = {}
 
 
 def _transpose_pm1(xi):
     """The patterns (n, N) of +-1 as an (N, n) int8 array, or None if an entry is not +1 or -1."""
-    x8 = np.empty(xi.shape, dtype=np.int8)
-    if not _pm1_int8(xi, x8):
+    ok, fp = _pm1_fingerprint(xi, _fingerprint_weights(xi.shape[1]))
+    if not ok:
         return None
-    return np.ascontiguousarray(x8.T)
+    layout = (xi.__array_interface__["data"][0], xi.shape, xi.strides, xi.dtype.str)
+    entry = _PATTERNS_T.get(id(xi))
+    if entry is not None and entry[0]() is xi and entry[1] == layout and entry[2] == fp:
+        return entry[3]
+    xi_t = np.ascontiguousarray(xi.astype(np.int8).T)  # exact: every entry is +1 or -1
+    xi_t.setflags(write=False)
+    while len(_PATTERNS_T) >= 8:
+        _PATTERNS_T.pop(next(iter(_PATTERNS_T)))
+    key = id(xi)
+    try:
+        _PATTERNS_T[key] = (weakref.ref(xi, lambda _r, key=key: _PATTERNS_T.pop(key, None)), layout, fp, xi_t)
+    except TypeError:  # pragma: no cover - ndarrays support weak references
+        pass
+    return xi_t
 
 
 def _patterns_t(patterns):
