@@ -196,15 +196,16 @@ def _updated_spin(s_i, field, beta, uniforms, t, a):
 
 
 @njit(cache=True)
-def _sweeps_couplings(j, s, h, order, uniforms, beta, out_sweeps):
+def _sweeps_couplings(j, s, h, keys, uniforms, beta, out_sweeps):
     """Sweeps with the local fields h = J s (given) kept up to date: an accepted flip of i adds 2 s_i J[i, :]."""
     n = s.shape[0]
-    n_sw = order.shape[0]
+    n_sw = keys.shape[0]
     done = 0
     for t in range(n_sw):
         flips = 0
+        order = np.argsort(keys[t])  # this sweep's random order, sorted only when the sweep is run
         for a in range(n):
-            i = order[t, a]
+            i = order[a]
             new = _updated_spin(s[i], h[i], beta, uniforms, t, a)
             if new != s[i]:
                 s[i] = new
@@ -221,7 +222,7 @@ def _sweeps_couplings(j, s, h, order, uniforms, beta, out_sweeps):
 
 
 @njit(cache=True)
-def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps, out_m):
+def _sweeps_patterns(xi_t, s, keys, uniforms, beta, out_sweeps, out_m):
     """Sweeps with the integer overlaps M_mu = xi^mu . S kept up to date (int8 patterns, int32 overlaps).
 
     All sums are exact integers (as they were in float64), so the fields h_i = (xi_i . M) / N - (n/N) S_i are
@@ -234,12 +235,13 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps, out_m):
         for k in range(n_pat):
             mu[k] += xi_t[i, k] * si
     self_c = n_pat / n
-    n_sw = order.shape[0]
+    n_sw = keys.shape[0]
     done = 0
     for t in range(n_sw):
         flips = 0
+        order = np.argsort(keys[t])  # this sweep's random order, sorted only when the sweep is run
         for a in range(n):
-            i = order[t, a]
+            i = order[a]
             acc = np.int32(0)
             for k in range(n_pat):
                 acc += xi_t[i, k] * mu[k]
@@ -261,9 +263,9 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps, out_m):
 
 
 def _draws(rng, n_sweeps, n, beta):
-    order = np.argsort(rng.random((n_sweeps, n)), axis=1)
+    keys = rng.random((n_sweeps, n))  # sweep t visits the spins in the order np.argsort(keys[t])
     uniforms = np.zeros((1, 1)) if np.isinf(beta) else rng.random((n_sweeps, n))
-    return order, uniforms
+    return keys, uniforms
 
 
 def _check_beta(beta):
@@ -343,9 +345,9 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
         if np.any(np.diagonal(j) != 0.0):
             raise ValueError("`J` must have a zero diagonal.")
         _remember(j, "hopfield", fp)
-    order, uniforms = _draws(rng, n_sweeps, n, beta)
+    keys, uniforms = _draws(rng, n_sweeps, n, beta)
     done = np.zeros(1, dtype=np.int64)
-    conv = _sweeps_couplings(j, s, h, order, uniforms, beta, done)
+    conv = _sweeps_couplings(j, s, h, keys, uniforms, beta, done)
     return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv))
 
 
@@ -389,10 +391,10 @@ def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
 
 
 def _run_patterns(xi_t, s, n_sweeps, beta, rng, with_overlaps):
-    order, uniforms = _draws(rng, n_sweeps, s.shape[0], beta)
+    keys, uniforms = _draws(rng, n_sweeps, s.shape[0], beta)
     done = np.zeros(1, dtype=np.int64)
     m = np.empty(xi_t.shape[1])
-    conv = _sweeps_patterns(xi_t, s, order, uniforms, beta, done, m)
+    conv = _sweeps_patterns(xi_t, s, keys, uniforms, beta, done, m)
     return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=m if with_overlaps else None)
 
 
@@ -447,9 +449,9 @@ def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=20
         xi = rng.choice(np.array([-1.0, 1.0]), size=(n_pat, n))
         s = xi[0].copy()
         s[rng.choice(n, size=n_flip, replace=False)] *= -1.0
-        order, uniforms = _draws(rng, n_sweeps, n, np.inf)
+        keys, uniforms = _draws(rng, n_sweeps, n, np.inf)
         done = np.zeros(1, dtype=np.int64)
-        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T, dtype=np.int8), s, order, uniforms, np.inf, done,
+        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T, dtype=np.int8), s, keys, uniforms, np.inf, done,
                                         np.empty(n_pat))
         out[t] = xi[0] @ s / n
     if n_stuck:
