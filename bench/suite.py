@@ -135,7 +135,7 @@ def bench_sk(smoke, bw):
             out.append(Result(
                 f"SK Metropolis sweep, N = {n}, {prec} couplings",
                 f"N = {n}, beta = {beta}, {sweeps} sweeps/call from an equilibrated state (both sides), "
-                f"J {J.nbytes / 1e6:.0f} MB", t, f"`metropolis` (numba), {prec} J",
+                f"J {J.nbytes / 1e6:.0f} MB, per sweep (CPU time)", t, f"`metropolis` (numba), {prec} J",
                 f"NumPy single-flip loop (local fields, row update), {prec} J",
                 f"acceptance {run.acceptance:.3f}", f"acceptance {np.median(acc_b):.3f} (same chain law: "
                 "tests/test_spin_glasses_kernels.py)",
@@ -161,7 +161,7 @@ def bench_sk(smoke, bw):
     t = compare(kernel, call, repeats=c["repeats"], min_time=c["min_time"], clock=CPU)
     overhead = t.base_median - t.ours_median
     out.append(Result(
-        f"SK 1-sweep call overhead, N = {n}", f"N = {n}, 1 sweep", t, "kernel alone (`_sweeps`)",
+        f"SK 1-sweep call overhead, N = {n}", f"N = {n}, 1 sweep (CPU time)", t, "kernel alone (`_sweeps`)",
         "public `metropolis` call", "-", "-", target="call - kernel <= 1 ms",
         notes=[f"overhead = {overhead * 1e3:.3f} ms per call (of which the set-up pass over the "
                f"{J.nbytes / 1e6:.0f} MB of J: the fields, the energy and the fingerprint of J; the exact symmetry "
@@ -206,7 +206,7 @@ def bench_hopfield(smoke, bw):
             return Timing([x / sweeps for x in t.ours], [x / sweeps for x in t.base], t.number_ours, t.number_base)
 
         m = {name: float(f().state @ xi[0] / n) for name, f in (("ours", ours), ("plain", plain), ("pattern", pattern))}
-        size = f"N = {n}, n = {n_pat} patterns, beta = {beta}, {sweeps} sweeps/call"
+        size = f"N = {n}, n = {n_pat} patterns, beta = {beta}, {sweeps} sweeps/call, per sweep (CPU time)"
         t = per_sweep(compare(ours, base, repeats=c["repeats"], min_time=c["min_time"], clock=CPU))
         out.append(Result(
             f"Hopfield Glauber sweep (couplings), N = {n}", size, t,
@@ -229,6 +229,34 @@ def bench_hopfield(smoke, bw):
                     f"a plain matrix must be read once per call to get the local fields (N^2 = {n * n:.2g} entries, "
                     f"{J_plain.nbytes / 1e6:.0f} MB) where the pattern kernel reads n N = {n_pat * n:.2g}: the coupling "
                     "path can be within 2x only when the sweeps per call make the pass over J negligible"]))
+    # the zero-temperature retrieval experiment of the lecture and homework: the library loop vs the same loop
+    # written by hand around hopfield_pattern_dynamics (its fastest kernel)
+    from course_lib.spin_glasses import hopfield_retrieval_overlaps
+
+    n, alpha, trials = (64, 0.05, 2) if smoke else (1000, 0.1, 10)
+    n_pat = max(1, int(round(alpha * n)))
+
+    def retrieval():
+        return hopfield_retrieval_overlaps(n, alpha, trials, noise=0.1, rng=8)
+
+    def by_hand():
+        rng = np.random.default_rng(8)
+        out = np.empty(trials)
+        for k in range(trials):
+            xi = rng.choice(np.array([-1.0, 1.0]), size=(n_pat, n))
+            s = xi[0].copy()
+            s[rng.choice(n, size=int(round(0.1 * n)), replace=False)] *= -1.0
+            out[k] = hopfield_pattern_dynamics(xi, s, 200, rng=rng).overlaps[0]
+        return out
+
+    t = compare(retrieval, by_hand, repeats=c["repeats"], min_time=c["min_time"], clock=CPU)
+    t = Timing([x / trials for x in t.ours], [x / trials for x in t.base], t.number_ours, t.number_base)
+    out.append(Result(
+        f"Hopfield: retrieval overlaps vs pattern kernel, N = {n}",
+        f"N = {n}, alpha = {alpha}, noise 0.1, beta = inf, up to 200 sweeps, per trial (CPU time)", t,
+        "`hopfield_retrieval_overlaps`", "loop over `hopfield_pattern_dynamics`",
+        f"mean m1 = {np.mean(retrieval()):.3f}", f"mean m1 = {np.mean(by_hand()):.3f}",
+        target="0.5 <= ratio <= 2 (within 2x of the fastest)"))
     return out
 
 
