@@ -160,3 +160,21 @@ def test_pattern_cache_notices_in_place_changes():
     xi[0, 0] = 0.5
     with pytest.raises(ValueError, match="`patterns` must have entries"):
         sg.hopfield_pattern_dynamics(xi, start, 1, rng=1)
+
+
+def test_bucket_order_is_numpy_argsort():
+    # the sweeps sort each sweep's keys in O(n) (bucket sort): the same permutation as the original np.argsort, so
+    # the Hopfield trajectories are those of the earlier versions
+    from course_lib.spin_glasses._hopfield import _order_from_keys
+
+    rng = np.random.default_rng(44)
+    for n in (1, 2, 7, 100, 1000):
+        for _ in range(20):
+            keys = rng.random(n)
+            order, count = np.empty(n, dtype=np.int64), np.empty(n + 1, dtype=np.int64)
+            _order_from_keys(keys, order, count)
+            assert np.array_equal(order, np.argsort(keys))
+    keys = np.array([1.0 - 2.0**-53, 0.0, 0.5, 1.0 - 2.0**-52])  # keys next to 1 stay in the last bucket
+    order, count = np.empty(4, dtype=np.int64), np.empty(5, dtype=np.int64)
+    _order_from_keys(keys, order, count)
+    assert order.tolist() == [1, 2, 3, 0]

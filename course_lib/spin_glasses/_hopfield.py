@@ -70,7 +70,6 @@ def _transpose_pm1(xi):
     if entry is not None and entry[0]() is xi and entry[1] == layout and entry[2] == fp:
         return entry[3]
     xi_t = np.ascontiguousarray(xi.astype(np.int8).T)  # exact: every entry is +1 or -1
-    xi_t.setflags(write=False)
     while len(_PATTERNS_T) >= 8:
         _PATTERNS_T.pop(next(iter(_PATTERNS_T)))
     key = id(xi)
@@ -196,14 +195,49 @@ def _updated_spin(s_i, field, beta, uniforms, t, a):
 
 
 @njit(cache=True)
+def _order_from_keys(keys, order, count):
+    """order = np.argsort(keys) for keys in [0, 1), in O(n) expected time (bucket sort, n buckets).
+
+    Bucket b holds the keys with floor(n key) = b (monotone in the key), filled in index order and sorted by
+    insertion (about one key per bucket); distinct keys give numpy's permutation exactly (equal keys, which
+    numpy's unstable quicksort may order either way, have probability ~n^2 2^-54 for keys drawn by rng.random).
+    """
+    n = keys.shape[0]
+    for b in range(n + 1):
+        count[b] = 0
+    for a in range(n):
+        count[min(int(keys[a] * n), n - 1) + 1] += 1
+    for b in range(n):
+        count[b + 1] += count[b]
+    for a in range(n):
+        b = min(int(keys[a] * n), n - 1)
+        order[count[b]] = a
+        count[b] += 1
+    start = 0
+    for b in range(n):
+        end = count[b]
+        for x in range(start + 1, end):
+            v = order[x]
+            kv = keys[v]
+            y = x - 1
+            while y >= start and keys[order[y]] > kv:
+                order[y + 1] = order[y]
+                y -= 1
+            order[y + 1] = v
+        start = end
+
+
+@njit(cache=True)
 def _sweeps_couplings(j, s, h, keys, uniforms, beta, out_sweeps):
     """Sweeps with the local fields h = J s (given) kept up to date: an accepted flip of i adds 2 s_i J[i, :]."""
     n = s.shape[0]
     n_sw = keys.shape[0]
+    order = np.empty(n, dtype=np.int64)
+    count = np.empty(n + 1, dtype=np.int64)
     done = 0
     for t in range(n_sw):
         flips = 0
-        order = np.argsort(keys[t])  # this sweep's random order, sorted only when the sweep is run
+        _order_from_keys(keys[t], order, count)  # this sweep's random order, sorted only when the sweep runs
         for a in range(n):
             i = order[a]
             new = _updated_spin(s[i], h[i], beta, uniforms, t, a)
@@ -236,10 +270,12 @@ def _sweeps_patterns(xi_t, s, keys, uniforms, beta, out_sweeps, out_m):
             mu[k] += xi_t[i, k] * si
     self_c = n_pat / n
     n_sw = keys.shape[0]
+    order = np.empty(n, dtype=np.int64)
+    count = np.empty(n + 1, dtype=np.int64)
     done = 0
     for t in range(n_sw):
         flips = 0
-        order = np.argsort(keys[t])  # this sweep's random order, sorted only when the sweep is run
+        _order_from_keys(keys[t], order, count)  # this sweep's random order, sorted only when the sweep runs
         for a in range(n):
             i = order[a]
             acc = np.int32(0)
