@@ -6,6 +6,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -154,10 +155,12 @@ def merge(old_text, new_text, rerun):
     if notes and "notes" not in done:
         lines += ["## Bandwidth and notes", ""] + notes + [""]
     stamp = next((x for x in old_text.splitlines() if x.startswith("Written by")), "")
+    dates = re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", stamp)
+    since = f"the run of {dates[-1]}" if dates else "an earlier run"  # the last date: the oldest run still cited
     i = next(k for k, x in enumerate(lines) if x.startswith("Written by"))
-    lines[i] += (f" Only {', '.join(f'`{n}`' for n in rerun)} rerun (`--update`); the other rows are those of the "
-                 f"previous file ({stamp[len('Written by '):].rstrip('.')}), and the machine table below is that of "
-                 f"this run.")
+    lines[i] += (f" Only {', '.join(f'`{n}`' for n in rerun)} rerun (`--update`); the other rows are those of "
+                 f"{since} (or of a later `--update` of their own benchmark), and the machine table below is that "
+                 f"of this run.")
     return "\n".join(lines) + ("\n" if not lines[-1] == "" else "")
 
 
