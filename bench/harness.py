@@ -61,52 +61,54 @@ def _rel_spread(xs):
     return 0.5 * (max(xs) - min(xs)) / m if m > 0 else 0.0
 
 
-def _calibrate(fn, min_time):
+def _calibrate(fn, min_time, clock=time.perf_counter):
     """Number of calls so that one timed sample lasts at least ``min_time`` seconds (after one warm-up call)."""
     fn()
     number = 1
     while True:
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(number):
             fn()
-        dt = time.perf_counter() - t0
+        dt = clock() - t0
         if dt >= min_time or number >= 1_000_000:
             return number
         number = max(number + 1, int(number * min(10.0, 1.2 * min_time / max(dt, 1e-9))))
 
 
-def _sample(fn, number):
+def _sample(fn, number, clock=time.perf_counter):
     gc.collect()
     gc_was = gc.isenabled()
     gc.disable()
     try:
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(number):
             fn()
-        return (time.perf_counter() - t0) / number
+        return (clock() - t0) / number
     finally:
         if gc_was:
             gc.enable()
 
 
-def compare(ours, base, *, repeats=7, min_time=0.2, number=None):
+def compare(ours, base, *, repeats=7, min_time=0.2, number=None, clock=time.perf_counter):
     """Time ``ours()`` and ``base()`` interleaved, ``repeats`` times each; return a :class:`Timing`.
 
     ``number`` fixes the calls per sample for both sides (e.g. 1 for calls with a side effect such as a first call),
-    otherwise each side is calibrated so that a sample lasts ``min_time`` seconds.
+    otherwise each side is calibrated so that a sample lasts ``min_time`` seconds. ``clock`` is wall time by default;
+    ``time.process_time`` (CPU time of this process) suits single-threaded code on both sides on a shared machine,
+    where wall time also counts the time the scheduler gives to other processes.
     """
     if number is None:
-        n_o, n_b = _calibrate(ours, min_time), _calibrate(base, min_time)
+        n_o, n_b = _calibrate(ours, min_time, clock), _calibrate(base, min_time, clock)
     else:
         n_o = n_b = number
     to, tb = [], []
     for r in range(repeats):
         if r % 2 == 0:
-            to.append(_sample(ours, n_o))
-            tb.append(_sample(base, n_b))
+            to.append(_sample(ours, n_o, clock))
+            tb.append(_sample(base, n_b, clock))
         else:
-            tb.append(_sample(base, n_b))
-            to.append(_sample(ours, n_o))
+            tb.append(_sample(base, n_b, clock))
+            to.append(_sample(ours, n_o, clock))
     return Timing(to, tb, n_o, n_b)
 
 

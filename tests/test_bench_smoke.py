@@ -36,3 +36,19 @@ def test_every_benchmark_runs_at_smoke_size(tmp_path):
         assert r.name in text
         assert all(math.isfinite(x) and x > 0 for x in r.timing.ours + r.timing.base), r.name
     assert "STREAM triad" in text and "numba" in text
+
+
+def test_update_keeps_the_rows_of_the_other_benchmarks():
+    def results(tag):
+        t = harness.Timing([1.0], [2.0], 1, 1)
+        return [harness.Result(f"SK Metropolis sweep, N = 8 {tag}", "-", t, "o", "b", "-", "-", notes=[f"sk {tag}"]),
+                harness.Result(f"Tracy-Widom scalar cdf {tag}", "-", t, "o", "b", "-", "-", notes=[f"tw {tag}"])]
+
+    bw = {"triad_GBps": 1.0, "copy_GBps": 1.0, "array_MB": 1.0}
+    old = run.render(results("old"), {"cpu": "x"}, bw, 0.0, 0.0, False, 1.0)
+    new = run.render(results("new")[:1], {"cpu": "x"}, bw, 0.0, 0.0, False, 1.0)
+    merged = run.merge(old, new, ["sk"])
+    assert "SK Metropolis sweep, N = 8 new" in merged and "SK Metropolis sweep, N = 8 old" not in merged
+    assert "Tracy-Widom scalar cdf old" in merged and "tw old" in merged and "sk new" in merged
+    assert merged.index("SK Metropolis sweep, N = 8 new") < merged.index("Tracy-Widom scalar cdf old")  # in place
+    assert "Only `sk` rerun" in merged

@@ -4,6 +4,7 @@ Amit-Gutfreund-Sompolinsky replica-symmetric theory, mixture states, and the mod
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ from numba import njit
 from scipy import optimize, special
 
 from .._validation import check_array, check_int, check_real, check_rng
-from ._mc_kernels import _asymmetry
+from ._mc_kernels import _asymmetry, _fingerprint_weights, _is_validated, _remember, _stream
 
 __all__ = [
     "HopfieldRun",
@@ -35,11 +36,75 @@ _GL_T, _GL_W = np.polynomial.legendre.leggauss(64)
 # --------------------------------------------------------------------------- couplings and dynamics
 
 
-def _check_patterns(patterns):
-    xi = check_array("patterns", patterns, ndim=2, min_len=1)
-    if not np.all(np.abs(xi) == 1.0):
+@njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
+def _pm1_fingerprint(xi, v):
+    """(all entries +1 or -1, fingerprint sum_mu u_mu sum_i v_i xi[mu, i]) in one contiguous read pass.
+
+    The weights u, v lie in [1, 2): changing the sign of any entry moves the fingerprint by at least 2, far above
+    its rounding; a NaN makes it NaN (and fails the +-1 test).
+    """
+    bad = 0
+    fp = 0.0
+    for m in range(xi.shape[0]):
+        acc = 0.0
+        for i in range(xi.shape[1]):
+            x = xi[m, i]
+            bad += (x != 1.0) & (x != -1.0)
+            acc += x * v[i]
+        fp += (1.0 + ((m * 0.7548776662466927) % 1.0)) * acc
+    return bad == 0, fp
+
+
+# (N, n) int8 copies of recently used pattern arrays: id -> (weak reference, layout, fingerprint, copy). A call
+# with the same, unchanged array (same buffer, layout and fingerprint) reuses the transposed copy.
+_PATTERNS_T = {}
+
+
+def _transpose_pm1(xi):
+    """The patterns (n, N) of +-1 as an (N, n) int8 array, or None if an entry is not +1 or -1."""
+    ok, fp = _pm1_fingerprint(xi, _fingerprint_weights(xi.shape[1]))
+    if not ok:
+        return None
+    layout = (xi.__array_interface__["data"][0], xi.shape, xi.strides, xi.dtype.str)
+    entry = _PATTERNS_T.get(id(xi))
+    if entry is not None and entry[0]() is xi and entry[1] == layout and entry[2] == fp:
+        return entry[3]
+    xi_t = np.ascontiguousarray(xi.astype(np.int8).T)  # exact: every entry is +1 or -1
+    while len(_PATTERNS_T) >= 8:
+        _PATTERNS_T.pop(next(iter(_PATTERNS_T)))
+    key = id(xi)
+    try:
+        _PATTERNS_T[key] = (weakref.ref(xi, lambda _r, key=key: _PATTERNS_T.pop(key, None)), layout, fp, xi_t)
+    except TypeError:  # pragma: no cover - ndarrays support weak references
+        pass
+    return xi_t
+
+
+def _patterns_t(patterns):
+    """The checked patterns as an (N, n) int8 array (one row of n pattern entries per spin)."""
+    xi = check_array("patterns", patterns, ndim=2, min_len=1, finite=False)  # +-1 below implies finite
+    xi_t = _transpose_pm1(xi)
+    if xi_t is None:
         raise ValueError("`patterns` must have entries +1 or -1.")
-    return xi
+    return xi_t
+
+
+# Hebbian matrices returned by hopfield_couplings: id -> (weak reference, (N, n) int8 patterns). The matrix is
+# returned read-only, so while it is still read-only its entries are those computed from the patterns, and
+# hopfield_dynamics can run the pattern kernel (O(n) per update, no pass over the N^2 couplings).
+_HEBBIAN = {}
+
+
+def _register_hebbian(j, xi_t):
+    key = id(j)
+    _HEBBIAN[key] = (weakref.ref(j, lambda _r, key=key: _HEBBIAN.pop(key, None)), xi_t)
+
+
+def _hebbian_patterns(J):
+    entry = _HEBBIAN.get(id(J))
+    if entry is None or entry[0]() is not J or J.flags.writeable:
+        return None
+    return entry[1]
 
 
 def _check_spins(name, state, n):
@@ -64,6 +129,9 @@ def hopfield_couplings(patterns):
     Returns
     -------
     ndarray of shape (N, N)
+        Read-only (``.copy()`` it to modify it). While it stays read-only, :func:`hopfield_dynamics` recognises it
+        and, for :math:`n \le N/2`, runs the pattern representation of :func:`hopfield_pattern_dynamics` (same
+        updates, same random draws, fields in exact integer arithmetic) instead of reading the :math:`N^2` couplings.
 
     References
     ----------
@@ -75,10 +143,16 @@ def hopfield_couplings(patterns):
     >>> hopfield_couplings([[1, -1, 1]]).tolist()
     [[0.0, -0.3333333333333333, 0.3333333333333333], [-0.3333333333333333, 0.0, -0.3333333333333333], [0.3333333333333333, -0.3333333333333333, 0.0]]
     """
-    xi = _check_patterns(patterns)
+    xi = check_array("patterns", patterns, ndim=2, min_len=1, finite=False)  # +-1 below implies finite
+    xi_t = _transpose_pm1(xi)
+    if xi_t is None:
+        raise ValueError("`patterns` must have entries +1 or -1.")
     n = xi.shape[1]
     j = xi.T @ xi / n
     np.fill_diagonal(j, 0.0)
+    j.flags.writeable = False
+    if xi.shape[0] <= n // 2:  # few patterns: hopfield_dynamics will use them (O(n) per update instead of O(N))
+        _register_hebbian(j, xi_t)
     return j
 
 
@@ -121,21 +195,58 @@ def _updated_spin(s_i, field, beta, uniforms, t, a):
 
 
 @njit(cache=True)
-def _sweeps_couplings(j, s, order, uniforms, beta, out_sweeps):
+def _order_from_keys(keys, order, count):
+    """order = np.argsort(keys) for keys in [0, 1), in O(n) expected time (bucket sort, n buckets).
+
+    Bucket b holds the keys with floor(n key) = b (monotone in the key), filled in index order and sorted by
+    insertion (about one key per bucket); distinct keys give numpy's permutation exactly (equal keys, which
+    numpy's unstable quicksort may order either way, have probability ~n^2 2^-54 for keys drawn by rng.random).
+    """
+    n = keys.shape[0]
+    for b in range(n + 1):
+        count[b] = 0
+    for a in range(n):
+        count[min(int(keys[a] * n), n - 1) + 1] += 1
+    for b in range(n):
+        count[b + 1] += count[b]
+    for a in range(n):
+        b = min(int(keys[a] * n), n - 1)
+        order[count[b]] = a
+        count[b] += 1
+    start = 0
+    for b in range(n):
+        end = count[b]
+        for x in range(start + 1, end):
+            v = order[x]
+            kv = keys[v]
+            y = x - 1
+            while y >= start and keys[order[y]] > kv:
+                order[y + 1] = order[y]
+                y -= 1
+            order[y + 1] = v
+        start = end
+
+
+@njit(cache=True)
+def _sweeps_couplings(j, s, h, keys, uniforms, beta, out_sweeps):
+    """Sweeps with the local fields h = J s (given) kept up to date: an accepted flip of i adds 2 s_i J[i, :]."""
     n = s.shape[0]
-    h = j @ s
-    n_sw = order.shape[0]
+    n_sw = keys.shape[0]
+    order = np.empty(n, dtype=np.int64)
+    count = np.empty(n + 1, dtype=np.int64)
     done = 0
     for t in range(n_sw):
         flips = 0
+        _order_from_keys(keys[t], order, count)  # this sweep's random order, sorted only when the sweep runs
         for a in range(n):
-            i = order[t, a]
+            i = order[a]
             new = _updated_spin(s[i], h[i], beta, uniforms, t, a)
             if new != s[i]:
                 s[i] = new
                 flips += 1
+                two = 2.0 * new
                 for k in range(n):  # row i = column i (J is symmetric): contiguous reads
-                    h[k] += 2.0 * new * j[i, k]
+                    h[k] += two * j[i, k]
         done = t + 1
         if np.isinf(beta) and flips == 0:
             out_sweeps[0] = done
@@ -145,20 +256,29 @@ def _sweeps_couplings(j, s, order, uniforms, beta, out_sweeps):
 
 
 @njit(cache=True)
-def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
+def _sweeps_patterns(xi_t, s, keys, uniforms, beta, out_sweeps, out_m):
+    """Sweeps with the integer overlaps M_mu = xi^mu . S kept up to date (int8 patterns, int32 overlaps).
+
+    All sums are exact integers (as they were in float64), so the fields h_i = (xi_i . M) / N - (n/N) S_i are
+    bit-identical to a float64 implementation, while the inner products vectorise (16 int32 lanes with AVX-512).
+    """
     n, n_pat = xi_t.shape
-    mu = np.zeros(n_pat)
+    mu = np.zeros(n_pat, dtype=np.int32)
     for i in range(n):
+        si = np.int32(s[i])
         for k in range(n_pat):
-            mu[k] += xi_t[i, k] * s[i]
+            mu[k] += xi_t[i, k] * si
     self_c = n_pat / n
-    n_sw = order.shape[0]
+    n_sw = keys.shape[0]
+    order = np.empty(n, dtype=np.int64)
+    count = np.empty(n + 1, dtype=np.int64)
     done = 0
     for t in range(n_sw):
         flips = 0
+        _order_from_keys(keys[t], order, count)  # this sweep's random order, sorted only when the sweep runs
         for a in range(n):
-            i = order[t, a]
-            acc = 0.0
+            i = order[a]
+            acc = np.int32(0)
             for k in range(n_pat):
                 acc += xi_t[i, k] * mu[k]
             h = acc / n - self_c * s[i]
@@ -166,20 +286,22 @@ def _sweeps_patterns(xi_t, s, order, uniforms, beta, out_sweeps):
             if new != s[i]:
                 s[i] = new
                 flips += 1
+                two = np.int32(2) if new > 0.0 else np.int32(-2)
                 for k in range(n_pat):
-                    mu[k] += 2.0 * new * xi_t[i, k]
+                    mu[k] += two * xi_t[i, k]
         done = t + 1
         if np.isinf(beta) and flips == 0:
-            out_sweeps[0] = done
-            return True
+            break
     out_sweeps[0] = done
-    return False
+    for k in range(n_pat):
+        out_m[k] = mu[k] / n
+    return np.isinf(beta) and flips == 0
 
 
 def _draws(rng, n_sweeps, n, beta):
-    order = np.argsort(rng.random((n_sweeps, n)), axis=1)
+    keys = rng.random((n_sweeps, n))  # sweep t visits the spins in the order np.argsort(keys[t])
     uniforms = np.zeros((1, 1)) if np.isinf(beta) else rng.random((n_sweeps, n))
-    return order, uniforms
+    return keys, uniforms
 
 
 def _check_beta(beta):
@@ -197,7 +319,13 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
     stops at the first sweep without a flip. At inverse temperature :math:`\beta`, :math:`S_i = +1` with probability
     :math:`1/(1 + e^{-2\beta \tilde h_i})`,
     which satisfies detailed balance with respect to :math:`e^{-\beta H}`. The local fields are updated after each
-    flip, so a proposed update costs O(1) and a flip O(N) (compiled).
+    flip, so a proposed update costs O(1) and a flip O(N) (compiled). Per call, one contiguous pass over ``J``
+    computes the fields; the exact checks of ``J`` (finite, symmetric, zero diagonal) run on the first call with a
+    given matrix only (a fingerprint computed in the same pass detects later changes). An unmodified (read-only)
+    matrix returned by :func:`hopfield_couplings` with :math:`n \le N/2` patterns is run in the pattern
+    representation of :func:`hopfield_pattern_dynamics` instead: the same updates with the same random draws, in
+    exact integer arithmetic (so an exactly zero field stays zero, where summing the rounded couplings may leave
+    a residue of order 1e-16 that decides the tie at ``beta=inf``).
 
     Parameters
     ----------
@@ -227,22 +355,35 @@ def hopfield_dynamics(J, state, n_sweeps, beta=np.inf, rng=None):
     >>> run.state.tolist(), run.converged
     ([1.0, -1.0, 1.0, -1.0, 1.0, 1.0], True)
     """
-    j = check_array("J", J, ndim=2)
+    xi_t = _hebbian_patterns(J)
+    if xi_t is not None:  # an unmodified matrix of hopfield_couplings: the pattern kernel, same draws
+        s = _check_spins("state", state, xi_t.shape[0])
+        n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
+        return _run_patterns(xi_t, s, n_sweeps, _check_beta(beta), check_rng(rng), with_overlaps=False)
+    if type(J) is np.ndarray and J.dtype == np.float64 and J.ndim == 2 and J.flags.c_contiguous:
+        j = J  # used as given: the checks below read it once
+    else:
+        j = check_array("J", J, ndim=2)
     n = j.shape[0]
     if j.shape != (n, n):
         raise ValueError(f"`J` must be square, got shape {j.shape}.")
-    asym, _ = _asymmetry(j)  # one cache-blocked pass (check_array has rejected NaN and inf)
-    if not asym <= 1e-12:
-        raise ValueError("`J` must be symmetric.")
-    if np.any(np.diag(j) != 0.0):
-        raise ValueError("`J` must have a zero diagonal.")
     s = _check_spins("state", state, n)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     beta = _check_beta(beta)
     rng = check_rng(rng)
-    order, uniforms = _draws(rng, n_sweeps, n, beta)
+    h = np.empty(n)
+    fp = _stream(j, s, h, _fingerprint_weights(n))  # local fields and the fingerprint of J, one pass
+    if not _is_validated(j, "hopfield", fp):  # the exact checks, once per matrix
+        check_array("J", j, ndim=2)  # finite and not huge (no copy: j is C-contiguous float64 already)
+        asym, _ = _asymmetry(j)  # one cache-blocked pass
+        if not asym <= 1e-12:
+            raise ValueError("`J` must be symmetric.")
+        if np.any(np.diagonal(j) != 0.0):
+            raise ValueError("`J` must have a zero diagonal.")
+        _remember(j, "hopfield", fp)
+    keys, uniforms = _draws(rng, n_sweeps, n, beta)
     done = np.zeros(1, dtype=np.int64)
-    conv = _sweeps_couplings(j, s, order, uniforms, beta, done)
+    conv = _sweeps_couplings(j, s, h, keys, uniforms, beta, done)
     return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv))
 
 
@@ -276,17 +417,21 @@ def hopfield_pattern_dynamics(patterns, state, n_sweeps, beta=np.inf, rng=None):
     >>> hopfield_pattern_dynamics(xi, [1, 1, 1, -1, 1, 1], 10, rng=0).overlaps.tolist()
     [1.0]
     """
-    xi = _check_patterns(patterns)
-    n = xi.shape[1]
+    xi_t = _patterns_t(patterns)
+    n = xi_t.shape[0]
     s = _check_spins("state", state, n)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     beta = _check_beta(beta)
     rng = check_rng(rng)
-    order, uniforms = _draws(rng, n_sweeps, n, beta)
+    return _run_patterns(xi_t, s, n_sweeps, beta, rng, with_overlaps=True)
+
+
+def _run_patterns(xi_t, s, n_sweeps, beta, rng, with_overlaps):
+    keys, uniforms = _draws(rng, n_sweeps, s.shape[0], beta)
     done = np.zeros(1, dtype=np.int64)
-    xi_t = np.ascontiguousarray(xi.T)
-    conv = _sweeps_patterns(xi_t, s, order, uniforms, beta, done)
-    return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=xi @ s / n)
+    m = np.empty(xi_t.shape[1])
+    conv = _sweeps_patterns(xi_t, s, keys, uniforms, beta, done, m)
+    return HopfieldRun(state=s, n_sweeps=int(done[0]), converged=bool(conv), overlaps=m if with_overlaps else None)
 
 
 def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=200, rng=None):
@@ -340,9 +485,10 @@ def hopfield_retrieval_overlaps(n_spins, alpha, n_trials, noise=0.0, n_sweeps=20
         xi = rng.choice(np.array([-1.0, 1.0]), size=(n_pat, n))
         s = xi[0].copy()
         s[rng.choice(n, size=n_flip, replace=False)] *= -1.0
-        order, uniforms = _draws(rng, n_sweeps, n, np.inf)
+        keys, uniforms = _draws(rng, n_sweeps, n, np.inf)
         done = np.zeros(1, dtype=np.int64)
-        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T), s, order, uniforms, np.inf, done)
+        n_stuck += not _sweeps_patterns(np.ascontiguousarray(xi.T, dtype=np.int8), s, keys, uniforms, np.inf, done,
+                                        np.empty(n_pat))
         out[t] = xi[0] @ s / n
     if n_stuck:
         import warnings

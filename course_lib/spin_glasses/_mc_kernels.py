@@ -10,7 +10,9 @@ uniformly at random (random scan), which makes each update reversible with respe
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -60,35 +62,98 @@ def _asymmetry(J):
     return asym, np.isfinite(total)
 
 
-@njit(cache=True)
-def _fields_and_rows(J, s, h, phi, row):
-    """phi_i = h + sum_{j != i} J_ij s_j and row_i = sum_j J_ij s_j for an exactly symmetric J, row by row.
+_FAST = {"reassoc", "nsz", "arcp", "contract"}  # no "nnan"/"ninf": NaN and inf must survive
 
-    Reading row j of J in place of column j (equal entries) makes the update a contiguous axpy, and every phi_i and
-    row_i still receives its terms in increasing j: bit-identical to ``_fields`` and ``_energy``.
+
+@lru_cache(maxsize=16)
+def _fingerprint_weights(n):
+    """Fixed weights in [1, 2) (a golden-ratio sequence) for the fingerprint of an n x n coupling matrix."""
+    w = 1.0 + np.mod(np.arange(n) * 0.6180339887498949, 1.0)
+    w.setflags(write=False)
+    return w
+
+
+@njit(cache=True, fastmath=_FAST)
+def _stream(J, s, row, v):
+    """row_i = sum_j J_ij s_j and the fingerprint sum_i u_i sum_j J_ij v_j, in one row-wise (contiguous) pass.
+
+    ``u_i = 1 + frac(0.7549 i)`` and ``v`` (``_fingerprint_weights``) lie in [1, 2), so changing any single entry by
+    more than a few units in the last place of the fingerprint changes the fingerprint. A NaN or inf in ``J`` makes
+    the fingerprint and the row sums non-finite. Memory traffic: ``J`` read once, contiguously.
     """
     n = s.shape[0]
+    fp = 0.0
     for i in range(n):
-        phi[i] = h
-        row[i] = 0.0
-    for j in range(n):
-        sj = s[j]
-        keep = phi[j]
-        for i in range(n):
-            t = J[j, i] * sj
-            phi[i] += t
-            row[i] += t
-        phi[j] = keep
-
-
-@njit(cache=True)
-def _rows(J, s, row):
-    n = s.shape[0]
-    for i in range(n):
-        acc = 0.0
+        a = 0.0
+        b = 0.0
         for j in range(n):
-            acc += J[i, j] * s[j]
-        row[i] = acc
+            x = J[i, j]
+            a += x * s[j]
+            b += x * v[j]
+        row[i] = a
+        fp += (1.0 + ((i * 0.7548776662466927) % 1.0)) * b
+    return fp
+
+
+# Validated coupling matrices: (id, kind) -> (weak reference, data address, shape, strides, dtype, fingerprint).
+# The exact O(N^2) checks (symmetry by a cache-blocked transpose pass, finiteness, ...) run once per matrix and
+# kind; a later call with the same array recomputes the fingerprint in the pass that computes the local fields
+# anyway (``_stream``) and repeats the checks if the fingerprint, the buffer or the layout changed. A change that
+# leaves the 64-bit fingerprint bit-identical would have to move entries by less than its last unit in the
+# last place (or cancel exactly), far below the 1e-12 tolerance of the symmetry check for couplings of order one.
+_VALIDATED = {}
+_MAX_VALIDATED = 8
+
+
+def _layout(J):
+    return (J.__array_interface__["data"][0], J.shape, J.strides, J.dtype.str)
+
+
+def _is_validated(J, kind, fp):
+    entry = _VALIDATED.get((id(J), kind))
+    if entry is None:
+        return False
+    ref, layout, fp0 = entry
+    return ref() is J and layout == _layout(J) and fp0 == fp  # NaN never equals: non-finite J is rechecked
+
+
+def _remember(J, kind, fp):
+    if not np.isfinite(fp):
+        return
+    key = (id(J), kind)
+    while len(_VALIDATED) >= _MAX_VALIDATED:
+        _VALIDATED.pop(next(iter(_VALIDATED)))
+    try:
+        ref = weakref.ref(J, lambda _r, key=key: _VALIDATED.pop(key, None))
+    except TypeError:  # pragma: no cover - ndarrays support weak references
+        return
+    _VALIDATED[key] = (ref, _layout(J), fp)
+
+
+def _couplings_fast(J):
+    """``J`` itself when it is already a C-contiguous float64 or float32 array (used as given), else a checked
+    float64 copy; the shape is checked, the contents are not (see ``_prepared_fields``)."""
+    if isinstance(J, np.ndarray) and type(J) is np.ndarray and J.dtype in (np.float64, np.float32) \
+            and J.flags.c_contiguous and J.ndim == 2:
+        if J.shape[0] != J.shape[1] or J.shape[0] < 1:
+            raise ValueError(f"`J` must be a non-empty square matrix, got shape {J.shape}.")
+        return J
+    return _square_couplings(J)
+
+
+def _prepared_fields(J, s, h):
+    """Check ``J`` (symmetric, finite: exactly once per matrix, see ``_VALIDATED``) and return the local fields
+    phi_i = h + sum_{j != i} J_ij s_j and the energy H(s), from one streaming pass over ``J``."""
+    n = s.shape[0]
+    row = np.empty(n)
+    fp = _stream(J, s, row, _fingerprint_weights(n))
+    if not _is_validated(J, "symmetric", fp):
+        asym, finite = _asymmetry(J)
+        _raise_unless_symmetric(J, asym, finite)
+        _remember(J, "symmetric", fp)
+    phi = row - np.diagonal(J) * s + h
+    energy = -0.5 * float(s @ row) - h * float(np.sum(s))
+    return phi, energy
 
 
 def _square_couplings(J):
@@ -155,15 +220,6 @@ def _energy(J, s, h):
         for j in range(n):
             row += J[i, j] * s[j]
         e -= 0.5 * s[i] * row + h * s[i]
-    return e
-
-
-@njit(cache=True)
-def _energy_from_rows(s, row, h):
-    """``_energy`` from the row sums of ``_fields_and_rows`` or ``_rows`` (same operations, same order)."""
-    e = 0.0
-    for i in range(s.shape[0]):
-        e -= 0.5 * s[i] * row[i] + h * s[i]
     return e
 
 
@@ -280,7 +336,9 @@ def metropolis(J, beta, n_sweeps, state=None, rng=None, *, h=0.0, method="metrop
     Parameters
     ----------
     J : array_like, shape (N, N)
-        Symmetric couplings.
+        Symmetric couplings. A C-contiguous float32 array is used as given (single-precision couplings, half
+        the memory traffic per accepted flip; fields and energies are still accumulated in float64); anything
+        else is converted to float64.
     beta : float
         Inverse temperature, ``beta >= 0``.
     n_sweeps : int
@@ -307,27 +365,19 @@ def metropolis(J, beta, n_sweeps, state=None, rng=None, *, h=0.0, method="metrop
     >>> run.energies.shape
     (10,)
     """
-    J = _square_couplings(J)
+    J = _couplings_fast(J)
     beta = check_real("beta", beta, lower=0.0)
     n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
     h = check_real("h", h)
     code = _check_method(method)
     rng = check_rng(rng)
     s = _check_state(state, J.shape[0], rng).astype(np.float64)
-    phi = np.empty(J.shape[0])
-    row = np.empty(J.shape[0])
-    # the per-call cost of a short run: one blocked pass for symmetry and finiteness, one row-wise pass for the
-    # fields and the energy (bit-identical to the plain loops)
-    asym, finite = _asymmetry(J)
-    _raise_unless_symmetric(J, asym, finite)
-    if asym == 0.0:
-        _fields_and_rows(J, s, h, phi, row)
-    else:  # symmetric only up to 1e-12: keep the row-wise order of the entries as given
-        _fields(J, s, h, phi)
-        _rows(J, s, row)
+    # the per-call cost of a short run: one contiguous pass over J for the fields, the energy and the fingerprint
+    # of J; the exact symmetry and finiteness checks run on the first call with a given matrix only
+    phi, energy = _prepared_fields(J, s, h)
     e_out = np.empty(n_sweeps)
     m_out = np.empty(n_sweeps)
-    _, acc = _sweeps(J, s, phi, beta, h, n_sweeps, code, rng, _energy_from_rows(s, row, h), e_out, m_out)
+    _, acc = _sweeps(J, s, phi, beta, h, n_sweeps, code, rng, energy, e_out, m_out)
     return MonteCarloRun(e_out, m_out, s.astype(np.int8), acc / (n_sweeps * J.shape[0]))
 
 
