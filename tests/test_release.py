@@ -226,9 +226,12 @@ def _next(v: str) -> str:
 
 def test_release_bump(release_copy):
     old, new = version(), _next(version())
+    changelog = release_copy / "CHANGELOG.md"
+    # Start from an empty [Unreleased] section, whatever the working tree has recorded there since the last release.
+    head, rest = changelog.read_text().split("## [Unreleased]\n", 1)
+    changelog.write_text(head + "## [Unreleased]\n\n" + rest[rest.index("## ["):])
     with pytest.raises(ValueError, match=r"nothing under \[Unreleased\]"):
         release.bump(new, "2030-01-31", root=release_copy)
-    changelog = release_copy / "CHANGELOG.md"
     changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n\n- A typo.\n", 1))
     with pytest.raises(ValueError, match=f"newer than the current version {old}"):
         release.bump(old, "2030-01-31", root=release_copy)
