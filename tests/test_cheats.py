@@ -276,6 +276,28 @@ CATALOGUE = {
         extra={"a-inflated-se-in-bound": "_instructor_cap = capacity_extrapolation\ndef capacity_extrapolation(sizes, alphas, n_trials, rng):\n    return _instructor_cap(sizes, alphas, n_trials, rng)[0], 0.011  # a real estimate, a constant inflated error bar\n"},
         independent=_other_seeds("capacity_extrapolation"),
     ),
+    ("hw05_spin_glasses", "p5-check"): dict(
+        func="sk_log_second_moment",
+        library="def sk_log_second_moment(N, beta):\n    return sg.sk_replica_moment(2, N, beta)\n",
+        mistake="def sk_log_second_moment(N, beta):\n    k = np.arange(N + 1)\n    lb = special.gammaln(N + 1) - special.gammaln(k + 1) - special.gammaln(N - k + 1)\n    return float(N * math.log(2) + beta**2 * N / 2 + special.logsumexp(lb + beta**2 * (N - 2.0 * k) ** 2 / (2 * N)))  # sums over all i, j: keeps the diagonal\n",
+        extra={
+            "c-limit-no-square-root": "def sk_second_moment_ratio_limit(beta):\n    return math.exp(-beta**2 / 2) / (1 - beta**2)  # E exp(beta^2 z^2 / 2) taken as 1 / (1 - beta^2)\n",
+            "c-limit-forgets-diagonal": "def sk_second_moment_ratio_limit(beta):\n    return 1 / math.sqrt(1 - beta**2)  # drops the e^{-beta^2/2} of the missing i = j terms\n",
+            "c-no-log-sum-exp": "def sk_log_second_moment(N, beta):\n    k = np.arange(N + 1)\n    lb = special.gammaln(N + 1) - special.gammaln(k + 1) - special.gammaln(N - k + 1)\n    return float(N * math.log(2) + beta**2 * (N - 2) / 2 + np.log(np.sum(np.exp(lb + beta**2 * (N - 2.0 * k) ** 2 / (2 * N)))))  # overflows for large beta^2 N\n",
+        },
+        independent="def sk_log_second_moment(N, beta):\n    from scipy.special import logsumexp\n    from scipy.stats import binom\n    q = np.arange(-N, N + 1, 2, dtype=float)  # Q = N - 2k, k = (N - Q) / 2\n    logp = binom.logpmf((N - q) / 2, N, 0.5)\n    return 2 * N * np.log(2) + beta**2 * (N - 2) / 2 + logsumexp(logp + beta**2 * q * q / (2 * N))\n"
+                    "def sk_second_moment_ratio_limit(beta):\n    from scipy import integrate\n    g = integrate.quad(lambda z: np.exp(-(1 - beta**2) * z * z / 2) / np.sqrt(2 * np.pi), -np.inf, np.inf, epsabs=0, epsrel=1e-13)[0]\n    return np.exp(-beta**2 / 2) * g\n",
+    ),
+    ("hw05_spin_glasses", "p6-check"): dict(
+        func="sk_amp_iterates",
+        library="def sk_amp_iterates(J, beta, h, m0, n_iter):\n    return np.tile(sg.sk_amp(J, beta, h, n_iter=n_iter, m0=m0).m, (n_iter + 1, 1))\n",
+        mistake="def sk_amp_iterates(J, beta, h, m0, n_iter):\n    J = np.array(J, dtype=float)\n    np.fill_diagonal(J, 0.0)\n    out = np.empty((n_iter + 1, J.shape[0]))\n    out[0] = m0\n    for t in range(n_iter):\n        out[t + 1] = np.tanh(beta * h + beta * (J @ out[t]))  # naive mean field: no Onsager term\n    return out\n",
+        extra={
+            "c-onsager-current-iterate": "def sk_amp_iterates(J, beta, h, m0, n_iter):\n    J = np.array(J, dtype=float)\n    np.fill_diagonal(J, 0.0)\n    N = J.shape[0]\n    out = np.empty((n_iter + 1, N))\n    out[0] = m0\n    for t in range(n_iter):\n        b = 1.0 - out[t] @ out[t] / N\n        out[t + 1] = np.tanh(beta * h + beta * (J @ out[t]) - beta**2 * b * out[t])  # TAP's time indexing, not AMP's\n    return out\n",
+            "c-onsager-wrong-sign": "def sk_amp_iterates(J, beta, h, m0, n_iter):\n    J = np.array(J, dtype=float)\n    np.fill_diagonal(J, 0.0)\n    N = J.shape[0]\n    out = np.zeros((n_iter + 2, N))\n    out[1] = m0\n    for t in range(1, n_iter + 1):\n        b = 1.0 - out[t] @ out[t] / N\n        out[t + 1] = np.tanh(beta * h + beta * (J @ out[t]) + beta**2 * b * out[t - 1])  # sign of the reaction term\n    return out[1:]\n",
+        },
+        independent="def sk_amp_iterates(J, beta, h, m0, n_iter):\n    J = np.asarray(J, dtype=float)\n    J = J - np.diag(np.diag(J))\n    N = len(J)\n    iterates = [np.full(N, float(m0))]\n    previous = np.zeros(N)\n    for _ in range(n_iter):\n        m = iterates[-1]\n        onsager = beta * beta * (1 - np.mean(m * m)) * previous\n        iterates.append(np.tanh(beta * (h + J.dot(m)) - onsager))\n        previous = m\n    return np.vstack(iterates)\n",
+    ),
     # ------------------------------------------------------------------ hw06
     ("hw06_teacher_student", "p1-check"): dict(
         func="gardner_alpha_c",
