@@ -248,6 +248,17 @@ CATALOGUE = {
         mistake="def spiked_pca_overlap(spike, d, n, n_rep, rng):\n    overlaps = np.empty(n_rep)\n    for r in range(n_rep):\n        v = rng.standard_normal(d)\n        v /= np.linalg.norm(v)\n        X = rng.standard_normal((d, n))\n        X += spike * np.outer(v, v @ X)  # (I + spike vv^T), not its square root\n        _, u = np.linalg.eigh(X @ X.T / n)\n        overlaps[r] = (u[:, -1] @ v) ** 2\n    return overlaps.mean(), overlaps.std(ddof=1) / np.sqrt(n_rep)\n",
         independent="def spiked_pca_overlap(spike, d, n, n_rep, rng):\n    vals = []\n    for _ in range(n_rep):\n        v = rng.normal(size=d)\n        v /= np.linalg.norm(v)\n        X = rng.normal(size=(n, d)) + (np.sqrt(1 + spike) - 1) * np.outer(rng.normal(size=n), v) * 0\n        X = X + (np.sqrt(1 + spike) - 1) * np.outer(X @ v, v)\n        u = np.linalg.svd(X, full_matrices=False)[2][0]\n        vals.append((u @ v) ** 2)\n    return np.mean(vals), np.std(vals, ddof=1) / np.sqrt(n_rep)\n",
     ),
+    ("hw04_rmt", "p5-check"): dict(
+        func="free_coins_cauchy",
+        library="def free_coins_cauchy(z, a):\n    z = np.asarray(z, dtype=complex)\n    return rmt.free_additive_convolution(z.real, [-1.0, 1.0], [-a, a], eta=float(z.imag.min())).cauchy\n",
+        mistake="def free_coins_cauchy(z, a):\n    z = np.asarray(z, dtype=complex)\n    omega = z.copy()\n    for _ in range(1_000_000):\n        new = z - a**2 / omega  # omega = z + h_B(omega): drops the inner z + h_A\n        done = np.max(np.abs(new - omega)) <= 1e-13 * np.max(np.abs(new))\n        omega = new\n        if done:\n            break\n    return omega / (omega**2 - 1.0)\n",
+        extra={
+            "c-classical-convolution": "def free_coins_cauchy(z, a):\n    z = np.asarray(z, dtype=complex)\n    atoms = np.array([-1 - a, -1 + a, 1 - a, 1 + a])\n    return np.mean(1.0 / (z[..., None] - atoms), axis=-1)  # the classical convolution of the two coins\n",
+            "c-semicircle": "def free_coins_cauchy(z, a):\n    z = np.asarray(z, dtype=complex)\n    s2 = 1.0 + a**2  # the free CLT guess: the semicircle with the same variance\n    g = (z - np.sqrt(z * z - 4 * s2)) / (2 * s2)\n    return np.where(g.imag > 0, (z + np.sqrt(z * z - 4 * s2)) / (2 * s2), g)\n",
+            "c-not-converged": "def free_coins_cauchy(z, a):\n    z = np.asarray(z, dtype=complex)\n    omega = z.copy()\n    for _ in range(1000):  # a fixed number of iterations: too few near the real axis\n        omega = z - a**2 / (z - 1.0 / omega)\n    return omega / (omega**2 - 1.0)\n",
+        },
+        independent="def free_coins_cauchy(z, a):\n    # iterate on omega_B instead: omega_B = z + h_A(z + h_B(omega_B)), G = G_B(omega_B)\n    z = np.asarray(z, dtype=complex)\n    w = z + 1j\n    for _ in range(2_000_000):\n        w_new = z - 1.0 / (z - a * a / w)\n        if np.all(np.abs(w_new - w) <= 1e-14 * np.abs(w_new)):\n            w = w_new\n            break\n        w = w_new\n    return w / (w * w - a * a)\n",
+    ),
     # ------------------------------------------------------------------ hw05
     ("hw05_spin_glasses", "p1-check"): dict(
         func="cw_mean_field_m",
