@@ -111,6 +111,16 @@ CATALOGUE = {
         mistake="def knn_noise_risk(n, d, k, Delta, n_query, rng):\n    x_train = rng.random((n, d))\n    y_train = np.sqrt(Delta) * rng.standard_normal(n)\n    sq = erm.knn_regress(x_train, y_train, rng.random((n_query, d)), k=k) ** 2\n    return sq.mean(), sq.std(ddof=1)  # standard deviation for standard error\n",
         independent="def knn_noise_risk(n, d, k, Delta, n_query, rng):\n    from scipy.spatial import cKDTree\n    x_train = rng.random((n, d))\n    y_train = rng.normal(scale=np.sqrt(Delta), size=n)\n    _, idx = cKDTree(x_train).query(rng.random((n_query, d)), k=k)\n    f = y_train[np.reshape(idx, (n_query, k))].mean(axis=1)\n    return np.mean(f**2), np.std(f**2, ddof=1) / np.sqrt(n_query)\n",
     ),
+    ("hw01_erm", "p5-check"): dict(
+        func="rademacher_l1_exact",
+        library="def rademacher_l1_exact(X, B):\n    return erm.empirical_rademacher(X, norm='l1', radius=B).value\n",
+        mistake="def rademacher_l1_exact(X, B):\n    X = np.asarray(X, dtype=float)\n    n = X.shape[0]\n    signs = 1.0 - 2.0 * ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1)\n    return float(B * np.mean(np.max(signs @ X, axis=1)) / n)  # forgets the absolute value: only +e_j, not -e_j\n",
+        extra={
+            "c-l2-dual-norm": "def rademacher_l1_exact(X, B):\n    X = np.asarray(X, dtype=float)\n    n = X.shape[0]\n    signs = 1.0 - 2.0 * ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1)\n    return float(B * np.mean(np.linalg.norm(signs @ X, axis=1)) / n)  # the l2 ball's dual norm\n",
+            "c-monte-carlo": "def rademacher_l1_exact(X, B):\n    X = np.asarray(X, dtype=float)\n    n = X.shape[0]\n    signs = np.random.default_rng(0).choice([-1.0, 1.0], size=(4000, n))  # sampled, not enumerated\n    return float(B * np.mean(np.max(np.abs(signs @ X), axis=1)) / n)\n",
+        },
+        independent="def rademacher_l1_exact(X, B):\n    import itertools\n    X = np.asarray(X, dtype=float)\n    total = 0.0\n    for eps in itertools.product((1.0, -1.0), repeat=len(X)):\n        total += np.abs(np.asarray(eps) @ X).max()\n    return B * total / (2 ** len(X) * len(X))\n",
+    ),
     # ------------------------------------------------------------------ hw02
     ("hw02_approximation", "p1-check"): dict(
         func="abs_net", copied=None, why_copied="the answer is the construction itself (no argument to vary)",
