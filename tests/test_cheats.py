@@ -353,6 +353,16 @@ CATALOGUE = {
         extra={"c-mistake-sd-for-se": "_instructor_amp = amp_final_overlap\ndef amp_final_overlap(alpha, p, rho, n_inst, rng):\n    m, se = _instructor_amp(alpha, p, rho, n_inst, rng)\n    return m, se * math.sqrt(n_inst)  # the standard deviation of the overlaps, not the standard error\n"},
         independent=_other_seeds("amp_final_overlap"),
     ),
+    ("hw06_teacher_student", "p6-check"): dict(
+        func="ridge_sign_gen_error",
+        library="def ridge_sign_gen_error(alpha, lam):\n    return ts.erm_generalization_error(alpha, 'square', lam)\n",
+        mistake="def ridge_sign_gen_error(alpha, lam):\n    b = lam + alpha - 1.0\n    G = (-b + math.sqrt(b * b + 4 * lam)) / (2 * lam)\n    G2 = G / (lam + alpha / (1.0 + G) ** 2)\n    kappa, delta = math.sqrt(2 / math.pi), 1 - 2 / math.pi\n    m = kappa * (1 - lam * G)\n    q = kappa**2 * (1 - 2 * lam * G + lam**2 * G2)  # forgets the noise xi of the sign\n    return math.acos(m / math.sqrt(q)) / math.pi\n",
+        extra={
+            "c-jensen-G2": "def ridge_sign_gen_error(alpha, lam):\n    b = lam + alpha - 1.0\n    G = (-b + math.sqrt(b * b + 4 * lam)) / (2 * lam)\n    G2 = G**2  # (E 1/(s + lam))^2 for E 1/(s + lam)^2\n    kappa, delta = math.sqrt(2 / math.pi), 1 - 2 / math.pi\n    m = kappa * (1 - lam * G)\n    q = kappa**2 * (1 - 2 * lam * G + lam**2 * G2) + delta * (G - lam * G2)\n    return math.acos(m / math.sqrt(q)) / math.pi\n",
+            "c-kappa-one": "def ridge_sign_gen_error(alpha, lam):\n    b = lam + alpha - 1.0\n    G = (-b + math.sqrt(b * b + 4 * lam)) / (2 * lam)\n    G2 = G / (lam + alpha / (1.0 + G) ** 2)\n    kappa, delta = 1.0, 1 - 2 / math.pi\n    m = kappa * (1 - lam * G)\n    q = kappa**2 * (1 - 2 * lam * G + lam**2 * G2) + delta * (G - lam * G2)\n    return math.acos(m / math.sqrt(q)) / math.pi\n",
+        },
+        independent="def ridge_sign_gen_error(alpha, lam):\n    from scipy import optimize\n    G = optimize.brentq(lambda g: g * (lam + alpha / (1 + g)) - 1, 0.0, 1.0 / lam)\n    G2 = (G * G + G) / (2 * lam * G + lam + alpha - 1)\n    c2, delta = 2 / np.pi, 1 - 2 / np.pi\n    m2 = c2 * (1 - lam * G) ** 2\n    q = c2 * (1 - 2 * lam * G + lam**2 * G2) + delta * (G - lam * G2)\n    return np.arccos(np.sqrt(m2 / q)) / np.pi\n",
+    ),
     # ------------------------------------------------------------------ hw07
     ("hw07_learning_dynamics", "p1-check"): dict(
         func="plateau_height",
