@@ -402,6 +402,16 @@ CATALOGUE = {
         mistake="def speciation_time_from_data(X):\n    return 0.5 * np.log(np.linalg.eigvalsh(np.asarray(X, float).T @ np.asarray(X, float) / len(X))[-1] + 1)  # adds the noise variance twice\n",
         independent="def speciation_time_from_data(X):\n    Xc = np.asarray(X, float) - np.mean(X, axis=0)\n    s = np.linalg.svd(Xc, compute_uv=False)[0]\n    return float(np.log(s**2 / (len(Xc) - 1)) / 2)\n",
     ),
+    ("hw08_diffusion", "p4-check"): dict(
+        func="mixture_denoiser",
+        library="def mixture_denoiser(x, t, means, weights, c):\n    return diffusion.gaussian_mixture_denoiser(x, t, means, cov=c, weights=weights)\n",
+        mistake="def mixture_denoiser(x, t, means, weights, c):\n    x = np.atleast_2d(np.asarray(x, dtype=float))\n    return x + (1.0 - np.exp(-2 * t)) * mixture_score(x, t, means, weights, c)  # E[e^{-t} x0 | x_t]: forgets e^t\n",
+        extra={
+            "c-wrong-variance": "def mixture_denoiser(x, t, means, weights, c):\n    x = np.atleast_2d(np.asarray(x, dtype=float))\n    return np.exp(t) * (x + (1.0 - np.exp(-t)) * mixture_score(x, t, means, weights, c))  # sigma_t^2 = 1 - e^{-t}\n",
+            "c-undo-contraction": "def mixture_denoiser(x, t, means, weights, c):\n    return np.exp(t) * np.atleast_2d(np.asarray(x, dtype=float))  # ignores the noise\n",
+        },
+        independent="def mixture_denoiser(x, t, means, weights, c):\n    from scipy.special import softmax\n    x = np.atleast_2d(np.asarray(x, float))\n    mu = np.asarray(means, float)\n    e = np.exp(-t)\n    ct = c * e * e + 1 - e * e\n    d2 = ((x[:, None, :] - e * mu[None]) ** 2).sum(-1)\n    post = softmax(np.log(weights)[None, :] - d2 / (2 * ct), axis=1)\n    # given the component: x0 | x_t Gaussian with mean mu + e c / ct (x - e mu)\n    return post @ mu + (e * c / ct) * (x - post @ (e * mu))\n",
+    ),
     ("hw08_diffusion", "p3-check"): dict(
         func="cloning_probability_mc",
         theory="def cloning_probability_mc(M, t, n_pairs, rng):\n    return 0.7709, {se}  # the exact value at t_S, copied\n",
