@@ -96,6 +96,8 @@ def test_maurey_unbiased_and_variance():
     # orthonormal atoms: E||f - f_m||^2 = (||a||_1^2 - ||a||_2^2)/m
     err = np.mean(np.sum((draws - a) ** 2, axis=1))
     assert err == pytest.approx((1.0 - np.sum(a**2)) / m, rel=0.03)
+    # negative control: the bound B^2/m without the -||f||^2 term is rejected by the same tolerance
+    assert err != pytest.approx(1.0 / m, rel=0.03)
 
 
 def test_training_reaches_small_error():
