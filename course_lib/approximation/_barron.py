@@ -116,7 +116,8 @@ def relu_gegenbauer_coefficients(d, k_max):
     -------
     k : ndarray of int, shape (k_max + 1,)
     multiplicity : ndarray of float, shape (k_max + 1,)
-        :math:`N_k` (as floats; they overflow to ``inf`` only beyond the allowed range... never for these bounds).
+        :math:`N_k` (as floats; they overflow to ``inf`` once :math:`\log N_k > 709`, e.g. for :math:`d = 1000`,
+        :math:`k \ge 308` or :math:`d = 10^4`, :math:`k \ge 135`).
     alpha : ndarray, shape (k_max + 1,)
 
     References
@@ -237,9 +238,10 @@ def random_feature_equivalent_error(d, m, k_max=2000):
 
     .. math:: \mathcal E_d(m) = 2d\sum_k N_k\,\mu_k\,\frac{\lambda_*}{\mu_k+\lambda_*}
 
-    (the projection of :math:`f` onto :math:`m` random features of covariance operator :math:`T` loses
-    :math:`\lambda_*\langle f, (T+\lambda_*)^{-1}f\rangle` asymptotically; Bach 2024, "High-dimensional analysis of double
-    descent for linear regression with random projections"). :math:`\mathcal E_d(m) = 0` when :math:`m` exceeds the
+    (random-matrix theory predicts that the projection of :math:`f` onto :math:`m` random features of covariance operator
+    :math:`T` loses :math:`\lambda_*\langle f, (T+\lambda_*)^{-1}f\rangle` asymptotically; equivalents of this form appear
+    in Bach 2024, "High-dimensional analysis of double descent for linear regression with random projections", for
+    random projections; for ReLU features they are a heuristic). :math:`\mathcal E_d(m) = 0` when :math:`m` exceeds the
     number of non-zero eigenvalues kept.
 
     Parameters
