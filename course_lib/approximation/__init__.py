@@ -39,3 +39,21 @@ __all__ = [
     "yarotsky_product",
     "yarotsky_square",
 ]
+
+from ._barron import (  # noqa: E402  (Barron space lecture)
+    maurey_approximation,
+    random_feature_equivalent_error,
+    random_feature_error,
+    relu_gegenbauer_coefficients,
+    sphere_relu_gram,
+    train_relu_sphere,
+)
+
+__all__ += [
+    "maurey_approximation",
+    "random_feature_equivalent_error",
+    "random_feature_error",
+    "relu_gegenbauer_coefficients",
+    "sphere_relu_gram",
+    "train_relu_sphere",
+]
