@@ -129,8 +129,8 @@ class PowerLawFit:
         Asymptotic standard error :math:`(\\alpha - 1)/\\sqrt{n_{\\text{tail}}}`.
     ks : float
         Kolmogorov--Smirnov distance between the tail data and the fitted law.
-    ci : tuple of float
-        Bootstrap percentile confidence interval of ``alpha`` (NaN, NaN when ``n_boot = 0``).
+    ci : tuple of float or None
+        Bootstrap percentile confidence interval of ``alpha`` (None when ``n_boot = 0``).
     """
 
     alpha: float
@@ -260,7 +260,7 @@ def power_law_fit(x, xmin=None, n_boot=200, level=0.95, min_tail=10, rng=None):
     a, xm, k, ks = _fit(xs, xmin, min_tail)
     if not np.isfinite(a):
         raise ValueError("`x` has no tail that a power law can fit (all values above `xmin` are equal).")
-    ci = (np.nan, np.nan)
+    ci = None
     if n_boot:
         boots = []
         for _ in range(n_boot):
@@ -270,7 +270,8 @@ def power_law_fit(x, xmin=None, n_boot=200, level=0.95, min_tail=10, rng=None):
             ab = _fit(xb, xmin, min_tail)[0]
             if np.isfinite(ab):
                 boots.append(ab)
-        if boots:
-            q = np.quantile(boots, [(1.0 - level) / 2.0, (1.0 + level) / 2.0])
-            ci = (float(q[0]), float(q[1]))
+        if not boots:  # pragma: no cover - a resample always keeps >= 2 distinct tail values here
+            raise ValueError("`x` is too degenerate for a bootstrap interval; use `n_boot=0`.")
+        q = np.quantile(boots, [(1.0 - level) / 2.0, (1.0 + level) / 2.0])
+        ci = (float(q[0]), float(q[1]))
     return PowerLawFit(float(a), float(xm), int(k), float((a - 1.0) / np.sqrt(k)), float(ks), ci)
