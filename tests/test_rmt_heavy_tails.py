@@ -90,3 +90,19 @@ def test_power_law_fit_chooses_xmin_on_a_mixture():
 def test_bad_input(f, args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         f(*args, **kwargs)
+
+
+def test_largest_eigenvalue_is_frechet_not_tracy_widom():
+    # Soshnikov (2004): for alpha < 2, lambda_max / b_N -> Frechet(alpha), b_N = (N^2/2)^{1/alpha}; the notebook's check at
+    # a smaller size. Negative controls: the slip b_N = N^{2/alpha} and the Tracy-Widom law are rejected by the same band.
+    from scipy.linalg import eigvalsh
+
+    rng = np.random.default_rng(21)
+    n, m, alpha = 100, 300, 1.5
+    lam = np.array([eigvalsh(rmt.heavy_tailed_wigner(n, alpha, rng, normalize=False), subset_by_index=[n - 1, n - 1])[0]
+                    for _ in range(m)])
+    band = 1.63 / np.sqrt(m)
+    assert stats.kstest(lam / (n**2 / 2) ** (1 / alpha), lambda x: rmt.frechet_cdf(x, alpha)).statistic < band
+    assert stats.kstest(lam / n ** (2 / alpha), lambda x: rmt.frechet_cdf(x, alpha)).statistic > band
+    z = (lam - np.median(lam)) / stats.iqr(lam) * 1.7 - 1.27  # TW1 has median ~ -1.27 and IQR ~ 1.7 (rough matching)
+    assert stats.kstest(z, lambda s: rmt.tracy_widom_cdf(s, beta=1)).statistic > band
