@@ -8,7 +8,8 @@ equation), spiked models with the BBP transition, the Jacobians of random deep n
 (with their full spectral density by free multiplicative convolution), free additive convolution by
 subordination, the Gram matrices of random
 features (Pennington--Worah), and the exact Hessian, Gauss--Newton matrix and Fisher information of
-a small softmax network.
+a small softmax network; heavy-tailed (Lévy) Wigner matrices, the Fréchet law of their largest
+eigenvalue and maximum-likelihood power-law tail fits.
 """
 
 from ._deep import (
@@ -58,6 +59,7 @@ from ._ensembles import (
     wishart_edge_scaled,
     wishart_eigenvalues,
 )
+from ._heavy_tails import PowerLawFit, frechet_cdf, heavy_tailed_wigner, power_law_fit
 from ._hessian import (
     MLPShape,
     MLPTopEigen,
@@ -178,4 +180,8 @@ __all__ = [
     "tridiagonal_largest_eigenvalue",
     "wishart_edge_scaled",
     "wishart_eigenvalues",
+    "PowerLawFit",
+    "frechet_cdf",
+    "heavy_tailed_wigner",
+    "power_law_fit",
 ]
