@@ -108,3 +108,16 @@ def test_replicon_marginal_at_td_minimum():
 def test_bad_input(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         franz_parisi_potential(**kwargs)
+
+
+@pytest.mark.parametrize("p", PS)
+@pytest.mark.parametrize("q", [0.02, 0.05, 0.1])
+def test_small_overlap_next_order(p, q):
+    # -beta V = log(1 - q^2)/2 + beta^2 q^p + O(q^(2p)): the first-order terms in delta = s - q^2 cancel.
+    T = 0.9
+    lhs = -franz_parisi_potential(q, T, p) / T
+    rhs = 0.5 * math.log1p(-q * q) + q**p / T**2
+    assert abs(lhs - rhs) < 10 * q ** (2 * p) / T**4
+    # negative control: dropping the q^4 term of the logarithm (V = T q^2 / 2 - q^p / T) fails for p >= 4
+    if p >= 4 and q >= 0.05:
+        assert abs(lhs - (-q * q / 2 + q**p / T**2)) > 10 * q ** (2 * p) / T**4
