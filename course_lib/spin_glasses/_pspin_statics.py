@@ -229,8 +229,10 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
         \qquad \beta^2\xi'(s)(1-s)^2 = s - q^2 ,
 
     with :math:`s` the smallest root in :math:`(q^2, 1)` (the branch through :math:`s = 0` at :math:`q = 0`).
-    Properties: :math:`V(0) = 0`; :math:`V'(q) = 0` for :math:`q > 0` forces :math:`s = q` and
-    :math:`\beta^2\xi'(q)(1-q) = q`, the 1RSB equation at :math:`m = 1`, so a secondary minimum exists exactly for
+    Properties: :math:`V(0) = 0`; a stationary point :math:`q > 0` with :math:`s = q` satisfies
+    :math:`\beta^2\xi'(q)(1-q) = q`, the 1RSB equation at :math:`m = 1` (stationary points with :math:`s \ne q`
+    also exist below about :math:`T_d`, at intermediate overlaps near or inside the replicon-unstable interval
+    described below; they are artefacts of the RS ansatz), so a stable secondary minimum exists exactly for
     :math:`T < T_d` (:func:`pspin_dynamical_temperature`); its height is :math:`T` times the complexity of the
     equilibrium states and vanishes at :math:`T_K` (:func:`pspin_kauzmann_temperature`). Below :math:`T_K` the
     formula is the analytic continuation of the paramagnetic reference, not the equilibrium potential.
