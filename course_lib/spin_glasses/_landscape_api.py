@@ -19,7 +19,7 @@ from ._hopfield import (
     modern_hopfield_retrieve,
 )
 from ._kac_rice import pspin_complexity, pspin_ground_state_energy, pspin_threshold_energy
-from ._pspin_statics import pspin_dynamical_temperature, pspin_kauzmann_temperature
+from ._pspin_statics import franz_parisi_potential, pspin_dynamical_temperature, pspin_kauzmann_temperature
 from ._pspin import PSpinDescentResult, PSpinInstance, pspin_gradient_descent, pspin_instance
 
 __all__: list[str] = [
@@ -28,6 +28,7 @@ __all__: list[str] = [
     "pspin_threshold_energy",
     "pspin_dynamical_temperature",
     "pspin_kauzmann_temperature",
+    "franz_parisi_potential",
     "pspin_instance",
     "pspin_gradient_descent",
     "PSpinInstance",

@@ -30,9 +30,9 @@ import math
 import numpy as np
 from scipy import optimize
 
-from .._validation import check_int
+from .._validation import check_array, check_bool, check_int, check_real
 
-__all__ = ["pspin_dynamical_temperature", "pspin_kauzmann_temperature"]
+__all__ = ["pspin_dynamical_temperature", "pspin_kauzmann_temperature", "franz_parisi_potential"]
 
 _P_MAX = 10**6
 _EXACT_P_MAX = 400  # below this T_d^2 is computed as a ratio of exact integers (correctly rounded)
@@ -179,3 +179,130 @@ def pspin_kauzmann_temperature(p):
     eps = _kauzmann_plateau_gap(p)
     tk2 = p * eps * math.exp((p - 2) * math.log1p(-eps))
     return float(np.sqrt(tk2))
+
+
+_FP_GRID = 4001  # grid on (q^2, 1) that brackets the smallest root of the saddle-point equation in s
+
+
+def _fp_saddle_gap(q, beta2, p):
+    """Smallest root s in (q^2, 1) of beta^2 xi'(s)(1-s)^2 = s - q^2, returned as the gap 1 - s (accurate near 1)."""
+    if q == 0.0:
+        return 1.0
+    q2 = q * q
+
+    t_hi = 1.0 - q2  # s = q^2, where g > 0
+
+    def g(t):  # t = 1 - s; s - q^2 = t_hi - t (exact near s = q^2)
+        return beta2 * p * (1.0 - t) ** (p - 1) * t * t - (t_hi - t)
+
+    ts = t_hi * np.geomspace(1.0, 1e-15, _FP_GRID)  # from s = q^2 towards s = 1
+    gs = beta2 * p * (1.0 - ts) ** (p - 1) * ts * ts - (t_hi - ts)
+    neg = np.flatnonzero(gs <= 0.0)
+    if neg.size == 0:  # g(1^-) = -(1 - q^2) < 0: cannot happen on this grid
+        return float(ts[-1])
+    k = int(neg[0])
+    if gs[k] == 0.0 or k == 0:
+        return float(ts[k])
+    return float(optimize.brentq(g, ts[k], ts[k - 1], xtol=1e-300, rtol=1e-15, maxiter=500))
+
+
+def _fp_minus_beta_v(q, gap, beta2, p):
+    """-beta V(q) at the saddle s = 1 - gap."""
+    s = 1.0 - gap
+    return (-0.5 * beta2 * s**p + beta2 * q**p + 0.5 * math.log(gap) + (s - q * q) / (2.0 * gap))
+
+
+def franz_parisi_potential(q, T, p, *, return_replicon=False):
+    r"""Franz-Parisi potential :math:`V(q)` of the spherical pure p-spin model (replica-symmetric, book normalisation).
+
+    A reference configuration :math:`\sigma_0` is drawn from the Gibbs measure at temperature :math:`T`; a second
+    configuration :math:`\sigma` at the same temperature is constrained to the overlap :math:`\sigma\cdot\sigma_0/N
+    = q`. :math:`V(q)` is the constrained free energy per spin minus the unconstrained one, averaged over
+    :math:`\sigma_0` and the disorder (Franz and Parisi 1995). With :math:`\xi(q) = q^p` (book normalisation,
+    :math:`\mathbb E[H(\sigma)H(\sigma')] = N\xi(\sigma\cdot\sigma'/N)`), :math:`\beta = 1/T`, and the reference in
+    the paramagnetic phase (:math:`T \ge T_K`), replica symmetry among the constrained replicas (mutual overlap
+    :math:`s`) gives
+
+    .. math::
+
+        -\beta V(q) = \beta^2\xi(q) - \frac{\beta^2}{2}\xi(s) + \frac12\ln(1-s) + \frac{s-q^2}{2(1-s)},
+        \qquad \beta^2\xi'(s)(1-s)^2 = s - q^2 ,
+
+    with :math:`s` the smallest root in :math:`(q^2, 1)` (the branch through :math:`s = 0` at :math:`q = 0`).
+    Properties: :math:`V(0) = 0`; a stationary point :math:`q > 0` with :math:`s = q` satisfies
+    :math:`\beta^2\xi'(q)(1-q) = q`, the 1RSB equation at :math:`m = 1` (stationary points with :math:`s \ne q`
+    also exist below about :math:`T_d`, at intermediate overlaps near or inside the replicon-unstable interval
+    described below; they are artefacts of the RS ansatz), so a stable secondary minimum exists exactly for
+    :math:`T < T_d` (:func:`pspin_dynamical_temperature`); its height is :math:`T` times the complexity of the
+    equilibrium states and vanishes at :math:`T_K` (:func:`pspin_kauzmann_temperature`). Below :math:`T_K` the
+    formula is the analytic continuation of the paramagnetic reference, not the equilibrium potential.
+
+    The RS saddle point is stable when the replicon eigenvalue ratio :math:`\lambda = \beta^2\xi''(s)(1-s)^2 < 1`.
+    For p = 3 near :math:`T_d` it is violated on an interval of intermediate overlaps (roughly 0.3 < q < 0.5),
+    where the true potential needs one step of RSB among the constrained replicas (Barrat, Franz and Parisi 1997;
+    not implemented); the secondary minimum (:math:`s = q`) is stable for :math:`T < T_d` and marginal
+    (:math:`\lambda = 1`) at :math:`T_d`. Use ``return_replicon=True`` to locate the unstable interval.
+
+    Parameters
+    ----------
+    q : float or array_like of float
+        Overlap(s) with the reference, each in [0, 1).
+    T : float
+        Temperature, 0.01 <= T <= 1e3.
+    p : int
+        Order of the interaction, 3 <= p <= 10**6.
+    return_replicon : bool, default False
+        Also return :math:`\lambda` (same shape as the potential).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`V(q)` (a float for a scalar ``q``, else an array of the shape of ``q``); with ``return_replicon``,
+        the pair ``(V, lambda)``.
+
+    Raises
+    ------
+    TypeError
+        If ``q`` or ``T`` is not real, or ``p`` not an integer.
+    ValueError
+        If an overlap is outside [0, 1), ``T`` outside [0.01, 1e3], or ``p < 3``.
+
+    References
+    ----------
+    .. [1] S. Franz, G. Parisi, "Recipes for metastable states in spin glasses", J. Phys. I France 5 (1995)
+       1401-1415.
+    .. [2] A. Crisanti, H.-J. Sommers, "The spherical p-spin interaction spin glass model: the statics",
+       Z. Phys. B 87 (1992) 341-354.
+    .. [3] T. Castellani, A. Cavagna, "Spin-glass theory for pedestrians", J. Stat. Mech. (2005) P05012.
+
+    Examples
+    --------
+    >>> franz_parisi_potential(0.0, 1.0, 3)
+    0.0
+    >>> v = franz_parisi_potential([0.55, 0.63, 0.75], 0.84, 3)  # T_K < T < T_d: a local minimum near q = 0.63
+    >>> bool(v[0] > v[1] < v[2] and v[1] > 0)
+    True
+    """
+    p = _check_p(p)
+    T = check_real("T", T, lower=0.01, upper=1e3)
+    return_replicon = check_bool("return_replicon", return_replicon)
+    scalar = np.ndim(q) == 0 and not isinstance(q, np.ndarray)
+    if scalar:
+        qa = np.array([check_real("q", q, lower=0.0, upper=1.0, upper_open=True)])
+    else:
+        qa = check_array("q", q)
+        if qa.size and (qa.min() < 0.0 or qa.max() >= 1.0):
+            bad = qa[(qa < 0.0) | (qa >= 1.0)].flat[0]
+            raise ValueError(f"every overlap in `q` must lie in [0, 1), got {bad}.")
+    beta2 = 1.0 / (T * T)
+    out = np.empty(qa.shape)
+    lam = np.empty(qa.shape)
+    for idx, qi in np.ndenumerate(qa):
+        qi = float(qi)
+        gap = _fp_saddle_gap(qi, beta2, p)
+        out[idx] = 0.0 if qi == 0.0 else -T * _fp_minus_beta_v(qi, gap, beta2, p)
+        s = 1.0 - gap
+        lam[idx] = beta2 * p * (p - 1) * s ** (p - 2) * gap * gap
+    if scalar:
+        return (float(out[0]), float(lam[0])) if return_replicon else float(out[0])
+    return (out, lam) if return_replicon else out
