@@ -29,7 +29,9 @@ def ridge_risk_anisotropic(population, gamma, lam, signal=1.0, noise=1.0):
     r"""Asymptotic test risk of ridge regression with anisotropic Gaussian features (deterministic equivalent).
 
     Data :math:`y_i = x_i^\top w_* + \varepsilon_i`, :math:`x_i\sim N(0,\Sigma)` in :math:`\mathbb R^d`, noise of
-    variance :math:`\Delta`, :math:`w_*` random with :math:`\mathbb E w_*w_*^\top = (r^2/d)I`; the ridge estimator
+    variance :math:`\Delta`, :math:`w_*` independent of the data with i.i.d. centred entries of variance :math:`r^2/d`
+    (isotropic prior; :math:`\mathbb E w_*w_*^\top = (r^2/d)I` alone does not make :math:`R` concentrate); the ridge
+    estimator
     :math:`\hat w = (X^\top X/n + \lambda I)^{-1}X^\top y/n` from :math:`n` samples, :math:`d/n\to\gamma`. The excess
     risk :math:`R = \mathbb E_x[(x^\top(\hat w - w_*))^2] = (\hat w - w_*)^\top\Sigma(\hat w - w_*)` converges to
 
@@ -69,7 +71,7 @@ def ridge_risk_anisotropic(population, gamma, lam, signal=1.0, noise=1.0):
     References
     ----------
     .. [1] T. Hastie, A. Montanari, S. Rosset, R. J. Tibshirani, "Surprises in high-dimensional ridgeless least
-       squares interpolation", Ann. Statist. 50 (2022) 949-986, section 5 (general covariance).
+       squares interpolation", Ann. Statist. 50 (2022) 949-986 (general covariance).
     .. [2] E. Dobriban, S. Wager, "High-dimensional asymptotics of prediction: ridge regression and
        classification", Ann. Statist. 46 (2018) 247-279.
     .. [3] R. Couillet, Z. Liao, *Random Matrix Methods for Machine Learning*, Cambridge University Press (2022).
