@@ -91,6 +91,7 @@ from ._random_features import (
     random_features_stieltjes,
 )
 from ._silverstein import silverstein_pdf
+from ._deterministic import ridge_risk_anisotropic
 from ._spiked import (
     SpikedSample,
     spiked_covariance_overlap,
@@ -166,6 +167,7 @@ __all__ = [
     "semicircle_moment",
     "semicircle_pdf",
     "silverstein_pdf",
+    "ridge_risk_anisotropic",
     "spiked_covariance_overlap",
     "spiked_covariance_top_eigenvalue",
     "spiked_wigner",
