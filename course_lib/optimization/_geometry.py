@@ -466,7 +466,8 @@ def max_margin_kkt_residual(theta, margins, margin_grads, degree):
 
     For an ``degree``-homogeneous model, :math:`\theta` is rescaled to :math:`\hat\theta = \theta/q_{\min}^{1/L}` so
     that :math:`\min_iq_i(\hat\theta) = 1`; then multipliers :math:`\lambda\ge0` are fitted by non-negative least
-    squares (:func:`scipy.optimize.nnls`) to the stationarity condition :math:`\hat\theta = \sum_i\lambda_i\nabla q_i(\hat\theta)`.
+    squares (:func:`scipy.optimize.nnls`) to the stationarity condition :math:`\hat\theta = \sum_i\lambda_i\nabla q_i(\hat\theta)`
+    together with complementary slackness :math:`(q_i(\hat\theta) - 1)\lambda_i = 0` (extra least-squares rows).
     Returned are the relative stationarity residual :math:`\lVert\hat\theta - \sum_i\lambda_i\nabla q_i\rVert/\lVert\hat\theta\rVert`
     and the complementary-slackness gap :math:`\sum_i\lambda_i(q_i(\hat\theta) - 1)\ge0`; both vanish exactly at a
     KKT point (the approximate KKT points of Lyu & Li, ICLR 2020, Def. C.4).
@@ -512,7 +513,9 @@ def max_margin_kkt_residual(theta, margins, margin_grads, degree):
     th = theta / s
     q = margins / qmin
     Gh = G / qmin ** ((degree - 1.0) / degree)
-    lam, _ = optimize.nnls(Gh.T, th)
+    # augmented NNLS: stationarity rows, plus rows (q_i - 1) lam_i that penalise multipliers on non-support points
+    A = np.vstack([Gh.T, np.diag(q - 1.0)])
+    lam, _ = optimize.nnls(A, np.concatenate([th, np.zeros(q.shape[0])]))
     res = float(np.linalg.norm(th - Gh.T @ lam) / np.linalg.norm(th))
     slack = float(lam @ (q - 1.0))
     return res, slack, lam
