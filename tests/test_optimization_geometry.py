@@ -158,3 +158,23 @@ BAD = [
 def test_geometry_bad_input(f, args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         f(*args, **kwargs)
+
+
+def test_bregman_from_zero_equals_diagonal_net_interpolant():
+    # alpha^2 h(w/alpha^2) = Psi_{2 alpha^2}(w) + 2 alpha^2 (implicit_bias lecture, Woodworth et al. 2020): the two
+    # independent solvers must agree.
+    X, y, _ = _ls_problem(5)
+    for alpha in [1.0, 0.1]:
+        w_b = opt.hyperbolic_bregman_interpolant(X, y, np.zeros(X.shape[1]), 2 * alpha**2)
+        w_d = opt.diagonal_net_interpolant(X, y, alpha)
+        assert_allclose(w_b, w_d, rtol=1e-7, atol=1e-8)
+
+
+def test_label_noise_decay_rate_and_wrong_rate_rejected():
+    # log|u^2 - v^2| decays at eta^2 E r^2 ~ eta^2 sigma^2 (1 + O(eta s)); the O(eta s) correction is < 0.27 here.
+    eta, sigma = 0.1, 0.5
+    t = np.arange(0, 2001, 100)
+    u, v = opt.label_noise_sgd_product(2.0, 0.5, 1.0, sigma, eta, 2000, n_runs=100, record=t, rng=1)
+    rate = -np.polyfit(t, np.log(np.abs(u**2 - v**2)).mean(axis=0), 1)[0]
+    assert abs(rate / (eta**2 * sigma**2) - 1) < 0.37
+    assert abs(rate / (eta * sigma**2) - 1) > 0.37  # negative control: a missing factor eta is rejected
