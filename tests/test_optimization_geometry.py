@@ -146,6 +146,8 @@ BAD = [
     (opt.l1_steepest_descent, ([[1.0], [2.0]], [1.0, 1.0], 0.1, 10), {"record": [5, 3]}, ValueError, r"`record` must be"),
     (opt.relu_net_logistic_gd, ([[1.0, 0.0]], [1.0], [1.0], [[1.0, 0.0, 0.0]], 0.1, 10), {}, ValueError, r"`W0` must have shape"),
     (opt.relu_net_logistic_gd, ([[1.0, 0.0]], [1.0], [1.0], [[1.0, 0.0]], 0.1, 10), {"power": 3}, ValueError, r"`power` must be"),
+    (opt.relu_net_logistic_gd, ([[1.0, 0.0]], [1.0], [1.0], [[1.0, 0.0]], 0.5, 10**5), {"adaptive": True}, ValueError,
+     r"underflow: reduce `n_iter`"),
     (opt.max_margin_kkt_residual, ([1.0], [-1.0], [[1.0]], 1), {}, ValueError, r"`margins` must all be > 0"),
     (opt.max_margin_kkt_residual, ([1.0], [1.0], [[1.0, 2.0]], 1), {}, ValueError, r"`margin_grads` must have shape"),
     (opt.label_noise_sgd_product, (1.0, 1.0, 1.0, -0.1, 0.1, 10), {}, ValueError, r"`sigma` must be >= 0"),

@@ -378,9 +378,12 @@ def _relu_gd_kernel(X, y, a, W, lr, n_iter, record, out_a, out_W, adaptive, powe
                         gW[j, l] += c * a[j] * dh * X[i, l]
         step = lr
         if adaptive:
+            if loss < 1e-250:  # the loss-normalised step would divide an underflowing gradient by an underflowing loss
+                return t
             step = lr / (loss * ((a * a).sum() + (W * W).sum()) ** power)
         a = a - step * ga
         W = W - step * gW
+    return -1
 
 
 def _relu_margins(X, y, a, W, power=1):
@@ -444,7 +447,11 @@ def relu_net_logistic_gd(X, y, a0, W0, lr, n_iter, *, record=None, adaptive=Fals
     out_a = np.zeros((k, a0.shape[0]))
     out_W = np.zeros((k, *W0.shape))
     with np.errstate(all="ignore"):
-        _relu_gd_kernel(X, y, a0.copy(), W0.copy(), lr, n_iter, record, out_a, out_W, adaptive, power)
+        stop = _relu_gd_kernel(X, y, a0.copy(), W0.copy(), lr, n_iter, record, out_a, out_W, adaptive, power)
+    if stop >= 0:
+        raise ValueError(
+            f"the loss fell below 1e-250 at step {stop}, where loss-normalised steps underflow: reduce `n_iter` or `lr`."
+        )
     if not (np.all(np.isfinite(out_a)) and np.all(np.isfinite(out_W))):
         raise ValueError(f"gradient descent diverged: `lr` = {lr} is too large.")
     loss = np.empty(k)
