@@ -270,7 +270,7 @@ def l1_steepest_descent(X, y, lr, n_iter, *, record=None):
     :math:`w_{t+1} = w_t - \frac{\eta}{L(w_t)}\lVert g\rVert_\infty\operatorname{sign}(g_j)e_j` with
     :math:`j = \operatorname{argmax}_k|g_k|` (greedy coordinate descent, as in AdaBoost). For separable data
     and :math:`\eta` small enough the normalised margin :math:`\min_i y_i\langle x_i, w_t\rangle/\lVert w_t\rVert_1`
-    converges to the :math:`\ell_1` margin (Gunasekar, Lee, Soudry & Srebro, ICML 2018, Thm. 5).
+    converges to the :math:`\ell_1` margin (Gunasekar, Lee, Soudry & Srebro, ICML 2018).
 
     Parameters
     ----------
@@ -477,7 +477,7 @@ def max_margin_kkt_residual(theta, margins, margin_grads, degree):
     together with complementary slackness :math:`(q_i(\hat\theta) - 1)\lambda_i = 0` (extra least-squares rows).
     Returned are the relative stationarity residual :math:`\lVert\hat\theta - \sum_i\lambda_i\nabla q_i\rVert/\lVert\hat\theta\rVert`
     and the complementary-slackness gap :math:`\sum_i\lambda_i(q_i(\hat\theta) - 1)\ge0`; both vanish exactly at a
-    KKT point (the approximate KKT points of Lyu & Li, ICLR 2020, Def. C.4).
+    KKT point (compare the approximate KKT points of Lyu & Li, ICLR 2020).
 
     Parameters
     ----------
