@@ -269,8 +269,10 @@ def l1_steepest_descent(X, y, lr, n_iter, *, record=None):
     With :math:`L(w) = \frac1n\sum_i e^{-y_i\langle x_i, w\rangle}` and :math:`g = \nabla L(w_t)`, the update is
     :math:`w_{t+1} = w_t - \frac{\eta}{L(w_t)}\lVert g\rVert_\infty\operatorname{sign}(g_j)e_j` with
     :math:`j = \operatorname{argmax}_k|g_k|` (greedy coordinate descent, as in AdaBoost). For separable data
-    and :math:`\eta` small enough the normalised margin :math:`\min_i y_i\langle x_i, w_t\rangle/\lVert w_t\rVert_1`
-    converges to the :math:`\ell_1` margin (Gunasekar, Lee, Soudry & Srebro, ICML 2018).
+    the normalised margin :math:`\min_i y_i\langle x_i, w_t\rangle/\lVert w_t\rVert_1` converges to the :math:`\ell_1`
+    margin for steps :math:`\eta_t\le\min\{\eta_+, 1/(B^2L(w_t))\}`, :math:`B = \max_i\lVert x_i\rVert_\infty`
+    (Gunasekar, Lee, Soudry & Srebro, ICML 2018). The steps :math:`\eta/L(w_t)` used here meet the second bound
+    when :math:`\eta\le1/B^2` but are unbounded, so that theorem does not strictly cover them.
 
     Parameters
     ----------
@@ -397,8 +399,8 @@ def relu_net_logistic_gd(X, y, a0, W0, lr, n_iter, *, record=None, adaptive=Fals
     The model :math:`f(\theta; x) = \sum_{j=1}^m a_j\max(\langle w_j, x\rangle, 0)^k` (``k = power``) is :math:`(k+1)`-homogeneous in
     :math:`\theta = (a, W)`; the loss is :math:`L(\theta) = \sum_i\log(1 + e^{-q_i(\theta)})` with margins
     :math:`q_i = y_if(\theta; x_i)`. Lyu & Li (ICLR 2020) prove that once :math:`L < \log 2` the smoothed
-    margin :math:`\log(1/(e^L-1))/\lVert\theta\rVert^2` is non-decreasing (for gradient flow, and for
-    gradient descent with small steps).
+    margin :math:`\log(1/(e^L-1))/\lVert\theta\rVert^{k+1}` is non-decreasing along gradient flow (their
+    gradient-descent result needs a smooth model, which the ReLU network is not).
 
     Parameters
     ----------
@@ -414,8 +416,9 @@ def relu_net_logistic_gd(X, y, a0, W0, lr, n_iter, *, record=None, adaptive=Fals
     record : array_like of int, optional
         Increasing times in ``[0, n_iter]``; default ``[n_iter]``.
     adaptive : bool, optional
-        If True, the step is ``lr / (L(theta_t) * ||theta_t||**(2 * power))``: a reparametrisation of the
-        same gradient flow in which the loss decays exponentially in ``t`` instead of like ``1/t``.
+        If True, the step is ``lr / (L(theta_t) * ||theta_t||**(2 * power))``: a time change of the
+        same gradient flow (the discrete iterates differ), in which the loss decays exponentially in ``t``
+        instead of like ``1/t``.
     power : int, optional
         1 (ReLU, the model is 2-homogeneous) or 2 (squared ReLU ``max(z, 0)**2``: 3-homogeneous and
         continuously differentiable).
