@@ -17,6 +17,16 @@ from ._bias import (
     min_l1_interpolant,
     min_norm_interpolant,
 )
+from ._geometry import (
+    ReluNetPath,
+    hyperbolic_bregman_interpolant,
+    hyperbolic_mirror_descent,
+    l1_max_margin,
+    l1_steepest_descent,
+    label_noise_sgd_product,
+    max_margin_kkt_residual,
+    relu_net_logistic_gd,
+)
 from ._networks import (
     CommitteeResult,
     LinearNetworkPath,
@@ -60,6 +70,14 @@ __all__ = [
     "min_l1_interpolant",
     "min_norm_interpolant",
     "relu_kernel",
+    "ReluNetPath",
+    "hyperbolic_bregman_interpolant",
+    "hyperbolic_mirror_descent",
+    "l1_max_margin",
+    "l1_steepest_descent",
+    "label_noise_sgd_product",
+    "max_margin_kkt_residual",
+    "relu_net_logistic_gd",
     "sgd",
     "sgd_limit_covariance",
     "step_schedule",
