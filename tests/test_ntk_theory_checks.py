@@ -119,3 +119,30 @@ def test_barrier_middle_step_rejects_reversed_order():
     tol = d**-0.5 * (a1_sq + a2_sq)
     assert abs(np.mean(errs) - a2_sq) <= tol
     assert abs(np.mean(errs) - a1_sq) > tol
+
+
+def test_mean_field_fluctuation_exponent_rejects_a_one_over_m_law():
+    """Particles of the linear mean-field model vs the closed moment recursion: sd of the risk gap ~ m^{-1/2}, not m^{-1}."""
+    d, tau, k_probe = 5, 0.01, 50
+    beta = np.eye(d)[0]
+
+    def risk_at_probe(a, W):
+        for _ in range(k_probe):
+            g = a @ W / a.size - beta
+            a, W = a - tau * (W @ g), W - tau * np.outer(a, g)
+        g = a @ W / a.size - beta
+        return 0.5 * g @ g
+
+    u, s, M = np.zeros(d), 1.0, np.eye(d)
+    for _ in range(k_probe):
+        g = u - beta
+        u, s, M = (u - tau * (s * g + M @ g) + tau**2 * (u @ g) * g, s - 2 * tau * (u @ g) + tau**2 * (g @ M @ g),
+                   M - tau * (np.outer(u, g) + np.outer(g, u)) + tau**2 * s * np.outer(g, g))
+    r_limit = 0.5 * (u - beta) @ (u - beta)
+    rng = np.random.default_rng(20261210)
+    ms = np.array([100, 400, 1600, 6400])
+    sd = [np.std([risk_at_probe(rng.standard_normal(m), rng.standard_normal((m, d))) - r_limit for _ in range(30)],
+                 ddof=1) for m in ms]
+    slope = np.polyfit(np.log(ms), np.log(sd), 1)[0]
+    assert abs(slope + 0.5) < 0.2
+    assert abs(slope + 1.0) >= 0.2
