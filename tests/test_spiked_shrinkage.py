@@ -10,7 +10,7 @@ from course_lib import rmt
 @pytest.mark.parametrize("gamma", [0.1, 0.5, 1.0, 2.0])
 @pytest.mark.parametrize("theta", [1.5, 3.0, 10.0])
 def test_operator_shrinker_inverts_bbp_map(gamma, theta):
-    # DGJ (2018) sec. 2: ell(lambda) inverts lambda = ell (1 + gamma/(ell-1)) above the edge.
+    # DGJ (2018): ell(lambda) inverts lambda = ell (1 + gamma/(ell-1)) above the edge.
     if theta <= np.sqrt(gamma):
         pytest.skip("below threshold")
     lam = rmt.spiked_covariance_top_eigenvalue(theta, gamma)

@@ -176,7 +176,7 @@ def spiked_covariance_shrinkage(eigenvalues, gamma, loss="frobenius"):
     with squared cosine :math:`c^2 = (1 - \gamma/\theta^2)/(1 + \gamma/\theta)` and :math:`s^2 = 1 - c^2`. The
     asymptotically optimal shrinker is :math:`\eta(\lambda) = \ell c^2 + s^2` for the Frobenius loss
     :math:`\|\hat\Sigma - \Sigma\|_F` and :math:`\eta(\lambda) = \ell` for the operator-norm loss; eigenvalues
-    at or below the bulk edge are mapped to 1.
+    at or below the bulk edge are mapped to 1. DGJ prove optimality for Gaussian data and :math:`\gamma \le 1`.
 
     Parameters
     ----------
