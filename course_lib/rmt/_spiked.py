@@ -115,10 +115,11 @@ def spiked_wigner_overlap(theta):
 
 
 def spiked_covariance_top_eigenvalue(spike, ratio):
-    r"""BBP limit of the top sample-covariance eigenvalue for population covariance :math:`I + \ell\, vv^\top`.
+    r"""BBP limit of the top sample-covariance eigenvalue for population covariance :math:`I + \theta\, vv^\top`.
 
-    With :math:`d/n \to \gamma`, :math:`\lambda_{\max}(XX^\top/n) \to (1+\ell)(1 + \gamma/\ell)` if
-    :math:`\ell > \sqrt\gamma`, and to the bulk edge :math:`(1 + \sqrt\gamma)^2` otherwise.
+    With :math:`d/n \to \gamma` (:math:`X \in \mathbb R^{d\times n}`, ``spike`` :math:`= \theta`),
+    :math:`\lambda_{\max}(XX^\top/n) \to (1+\theta)(1 + \gamma/\theta)` if :math:`\theta > \sqrt\gamma`, and
+    to the bulk edge :math:`(1 + \sqrt\gamma)^2` otherwise.
 
     References
     ----------
@@ -143,7 +144,7 @@ def spiked_covariance_top_eigenvalue(spike, ratio):
 def spiked_covariance_overlap(spike, ratio):
     r"""BBP limit of :math:`\langle u_{\max}, v\rangle^2` in the spiked covariance model.
 
-    .. math:: \langle u_{\max}, v\rangle^2 \to \frac{1 - \gamma/\ell^2}{1 + \gamma/\ell} \quad (\ell > \sqrt\gamma),
+    .. math:: \langle u_{\max}, v\rangle^2 \to \frac{1 - \gamma/\theta^2}{1 + \gamma/\theta} \quad (\theta > \sqrt\gamma),
               \qquad 0 \text{ otherwise}.
 
     References
