@@ -95,6 +95,7 @@ from ._deterministic import ridge_risk_anisotropic
 from ._spiked import (
     SpikedSample,
     spiked_covariance_overlap,
+    spiked_covariance_shrinkage,
     spiked_covariance_top_eigenvalue,
     spiked_wigner,
     spiked_wigner_overlap,
@@ -169,6 +170,7 @@ __all__ = [
     "silverstein_pdf",
     "ridge_risk_anisotropic",
     "spiked_covariance_overlap",
+    "spiked_covariance_shrinkage",
     "spiked_covariance_top_eigenvalue",
     "spiked_wigner",
     "spiked_wigner_overlap",

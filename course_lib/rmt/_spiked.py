@@ -16,6 +16,7 @@ __all__ = [
     "spiked_wigner_overlap",
     "spiked_covariance_top_eigenvalue",
     "spiked_covariance_overlap",
+    "spiked_covariance_shrinkage",
 ]
 
 #: A spiked matrix and its planted unit vector.
@@ -114,10 +115,11 @@ def spiked_wigner_overlap(theta):
 
 
 def spiked_covariance_top_eigenvalue(spike, ratio):
-    r"""BBP limit of the top sample-covariance eigenvalue for population covariance :math:`I + \ell\, vv^\top`.
+    r"""BBP limit of the top sample-covariance eigenvalue for population covariance :math:`I + \theta\, vv^\top`.
 
-    With :math:`d/n \to \gamma`, :math:`\lambda_{\max}(XX^\top/n) \to (1+\ell)(1 + \gamma/\ell)` if
-    :math:`\ell > \sqrt\gamma`, and to the bulk edge :math:`(1 + \sqrt\gamma)^2` otherwise.
+    With :math:`d/n \to \gamma` (:math:`X \in \mathbb R^{d\times n}`, ``spike`` :math:`= \theta`),
+    :math:`\lambda_{\max}(XX^\top/n) \to (1+\theta)(1 + \gamma/\theta)` if :math:`\theta > \sqrt\gamma`, and
+    to the bulk edge :math:`(1 + \sqrt\gamma)^2` otherwise.
 
     References
     ----------
@@ -142,7 +144,7 @@ def spiked_covariance_top_eigenvalue(spike, ratio):
 def spiked_covariance_overlap(spike, ratio):
     r"""BBP limit of :math:`\langle u_{\max}, v\rangle^2` in the spiked covariance model.
 
-    .. math:: \langle u_{\max}, v\rangle^2 \to \frac{1 - \gamma/\ell^2}{1 + \gamma/\ell} \quad (\ell > \sqrt\gamma),
+    .. math:: \langle u_{\max}, v\rangle^2 \to \frac{1 - \gamma/\theta^2}{1 + \gamma/\theta} \quad (\theta > \sqrt\gamma),
               \qquad 0 \text{ otherwise}.
 
     References
@@ -161,3 +163,63 @@ def spiked_covariance_overlap(spike, ratio):
     g = check_real("ratio", ratio, lower=0.0, lower_open=True)
     safe = np.maximum(ell, np.sqrt(g))
     return _out(np.where(ell > np.sqrt(g), (1.0 - g / safe**2) / (1.0 + g / safe), 0.0))
+
+
+def spiked_covariance_shrinkage(eigenvalues, gamma, loss="frobenius"):
+    r"""Optimal shrinkage of sample-covariance eigenvalues in the spiked model (Donoho–Gavish–Johnstone).
+
+    For population covariance :math:`\Sigma = I + \sum_i \theta_i v_i v_i^\top` (noise level one) and
+    :math:`d/n \to \gamma`, a sample eigenvalue :math:`\lambda > (1+\sqrt\gamma)^2` is mapped back to the spike
+    :math:`\ell = 1 + \theta` by inverting the BBP map :math:`\lambda = \ell\,(1 + \gamma/(\ell - 1))`,
+
+    .. math:: \ell(\lambda) = \tfrac12\Big(\lambda + 1 - \gamma + \sqrt{(\lambda + 1 - \gamma)^2 - 4\lambda}\Big),
+
+    with squared cosine :math:`c^2 = (1 - \gamma/\theta^2)/(1 + \gamma/\theta)` and :math:`s^2 = 1 - c^2`. The
+    asymptotically optimal shrinker is :math:`\eta(\lambda) = \ell c^2 + s^2` for the Frobenius loss
+    :math:`\|\hat\Sigma - \Sigma\|_F` and :math:`\eta(\lambda) = \ell` for the operator-norm loss; eigenvalues
+    at or below the bulk edge are mapped to 1. DGJ prove optimality for Gaussian data and :math:`\gamma \le 1`.
+
+    Parameters
+    ----------
+    eigenvalues : array_like of float
+        Sample-covariance eigenvalues, each >= 0 (any shape).
+    gamma : float
+        Aspect ratio :math:`d/n > 0`.
+    loss : {"frobenius", "operator"}
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Shrunk eigenvalues, same shape as ``eigenvalues``.
+
+    References
+    ----------
+    .. [1] D. L. Donoho, M. Gavish, I. M. Johnstone, "Optimal shrinkage of eigenvalues in the spiked covariance
+       model", Ann. Statist. 46 (2018) 1742-1778.
+
+    Examples
+    --------
+    >>> lam = spiked_covariance_top_eigenvalue(3.0, 0.5)    # spike ell = 4, gamma = 1/2
+    >>> round(float(spiked_covariance_shrinkage(lam, 0.5, loss="operator")), 12)
+    4.0
+    >>> c2 = spiked_covariance_overlap(3.0, 0.5)
+    >>> bool(abs(spiked_covariance_shrinkage(lam, 0.5) - (4.0 * c2 + 1.0 - c2)) < 1e-12)
+    True
+    >>> spiked_covariance_shrinkage([0.5, 2.0], 0.5).tolist()
+    [1.0, 1.0]
+    """
+    lam = check_array("eigenvalues", eigenvalues)
+    if np.any(lam < 0):
+        raise ValueError("`eigenvalues` must be >= 0.")
+    g = check_real("gamma", gamma, lower=0.0, lower_open=True)
+    if not isinstance(loss, str) or loss not in ("frobenius", "operator"):
+        raise ValueError(f"`loss` must be 'frobenius' or 'operator', got {loss!r}.")
+    edge = (1.0 + np.sqrt(g)) ** 2
+    above = lam > edge
+    safe = np.where(above, lam, 2.0 * edge)
+    b = safe + 1.0 - g
+    ell = 0.5 * (b + np.sqrt(np.maximum(b * b - 4.0 * safe, 0.0)))
+    theta = np.maximum(ell - 1.0, np.sqrt(g))
+    c2 = np.clip((1.0 - g / theta**2) / (1.0 + g / theta), 0.0, 1.0)
+    eta = ell if loss == "operator" else ell * c2 + (1.0 - c2)
+    return _out(np.where(above, eta, 1.0))
