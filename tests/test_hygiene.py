@@ -331,3 +331,17 @@ def test_markdown_number_check_catches_a_planted_example():
     assert markdown_numbers("```python\nx = 12\n```\n## Experiment 3\n(sec-4)=\n:::{figure} a.png\n:name: fig-5\n:::") == []
     # the closing fence of a directive does not open a code block: the prose after it is still read
     assert markdown_numbers("```{glue:figure} fig\n:name: fig\n\nCaption.\n```\n\nA 32-fold range.") == ["32-fold"]
+
+
+def test_no_roles_in_proof_titles():
+    """sphinx-proof copies a theorem's title verbatim into the index of terms and the theorem index: a `{cite}` role
+    there is printed raw (and overflowed the printed index). Citations go into the body."""
+    bad = []
+    for nb in NOTEBOOKS:
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for line in "".join(cell["source"]).splitlines():
+                if re.match(r"^\s*:{3,}\{prf:[a-z]+\}.*\{cite\}`", line):
+                    bad.append((nb.name, cell.get("id"), line.strip()[:80]))
+    assert not bad, bad
