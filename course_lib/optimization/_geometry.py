@@ -17,6 +17,7 @@ from numba import njit
 from scipy import optimize
 
 from .._validation import check_array, check_bool, check_int, check_real, check_rng
+from ._bias import _check_xy as _check_xy_rows
 
 __all__ = [
     "hyperbolic_mirror_descent",
@@ -31,10 +32,8 @@ __all__ = [
 
 
 def _check_xy(X, y):
-    X = check_array("X", X, ndim=2, min_len=1)
-    y = check_array("y", y, ndim=1)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"`y` must have length {X.shape[0]} (the rows of `X`), got {y.shape[0]}.")
+    """The validation of :mod:`._bias` (shapes of ``X`` and ``y``), plus at least one column of ``X``."""
+    X, y = _check_xy_rows(X, y)
     if X.shape[1] < 1:
         raise ValueError(f"`X` must have at least one column, got shape {X.shape}.")
     return X, y
