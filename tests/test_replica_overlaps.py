@@ -83,3 +83,18 @@ def test_bad_input(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         replica_overlaps(**args)
+
+
+def test_paramagnet_spin_glass_susceptibility():
+    # High-temperature SK (beta < 1): N E<q_12^2> -> 1/(1 - beta^2) = 4/3 at beta = 1/2 (e.g. Mezard, Parisi and Virasoro 1987,
+    # the spin-glass susceptibility); finite-N corrections are O(1/N), allowed as 0.02 at N = 128. Negative control: the value 1
+    # of independent random configurations (beta = 0) is rejected.
+    rng = np.random.default_rng(3)
+    vals = []
+    for _ in range(6):
+        q = replica_overlaps(sk_couplings(128, rng=rng), [0.25, 0.5], 3000, n_replicas=2, rng=rng, n_burn=200)[:, 0]
+        vals.append(128 * np.mean(q**2))
+    m, se = float(np.mean(vals)), float(np.std(vals, ddof=1) / np.sqrt(len(vals)))
+    tol = 5 * se + 0.02
+    assert abs(m - 4.0 / 3.0) < tol
+    assert abs(m - 1.0) > tol
