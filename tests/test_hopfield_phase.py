@@ -72,3 +72,32 @@ def test_bad_input():
         sg.hopfield_rs_free_energy(0.2)
     with pytest.raises(ValueError, match="no retrieval state"):
         sg.hopfield_rs_free_energy(0.05, 1.2)
+
+
+def test_spin_glass_state_zero_temperature_closed_form():
+    # T = 0: sqrt(r) = 1 + sqrt(2 / (pi alpha)), q = 1 (AGS 1987; same value as ags_solution above alpha_c)
+    a = 0.05
+    sol = sg.hopfield_spin_glass_state(a)
+    assert sol.m == 0.0 and sol.q == 1.0
+    assert_allclose(np.sqrt(sol.r), 1 + np.sqrt(2 / (np.pi * a)), rtol=1e-12)
+
+
+def test_spin_glass_state_solves_ags_equations():
+    # the returned (q, r) satisfy q = E tanh^2(beta sqrt(alpha r) z), r = q / (1 - beta (1 - q))^2
+    a, T = 0.1, 0.6
+    sol = sg.hopfield_spin_glass_state(a, T)
+    z, w = np.polynomial.hermite_e.hermegauss(200)
+    q = float(np.sum(w * np.tanh(np.sqrt(a * sol.r) * z / T) ** 2) / np.sum(w))
+    assert_allclose(sol.q, q, atol=1e-8)
+    assert_allclose(sol.r, sol.q / (1 - (1 - sol.q) / T) ** 2, rtol=1e-10)
+
+
+def test_spin_glass_state_bad_input():
+    with pytest.raises(ValueError, match="alpha"):
+        sg.hopfield_spin_glass_state(-1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        sg.hopfield_spin_glass_state(11.0)
+    with pytest.raises(ValueError, match="T must be 0 or"):
+        sg.hopfield_spin_glass_state(0.05, 1e-4)
+    with pytest.raises(TypeError):
+        sg.hopfield_spin_glass_state("0.05")

@@ -6,7 +6,7 @@ import numpy as np
 from scipy import optimize, special
 
 from .._validation import check_real
-from ._hopfield import ags_solution
+from ._hopfield import AGSSolution, ags_solution
 
 _Z = np.linspace(-10.0, 10.0, 8001)
 _WZ = np.exp(-_Z**2 / 2) / np.sqrt(2 * np.pi) * (_Z[1] - _Z[0])  # N(0,1) weights on a fine grid
@@ -52,6 +52,50 @@ def _spin_glass_qr(alpha, T):
     return 0.0, 0.0
 
 
+def _check_alpha_t(alpha, T):
+    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=10.0)
+    T = check_real("T", T, lower=0.0, upper=100.0)
+    if 0.0 < T < _T_MIN:
+        raise ValueError(f"T must be 0 or >= {_T_MIN} (the quadrature does not resolve lower temperatures); got {T!r}.")
+    return alpha, T
+
+
+def hopfield_spin_glass_state(alpha, T=0.0):
+    r"""The :math:`m = 0` (spin-glass) solution of the AGS equations with the largest :math:`q`.
+
+    With :math:`\sigma = \sqrt{\alpha r}`, :math:`q = \mathbb E\tanh^2(\beta\sigma z)` and :math:`r = q/(1-\beta(1-q))^2`
+    reduce to one equation for :math:`\sigma`, :math:`\sqrt{\alpha q(\sigma)} = \sigma(1 - \beta(1-q(\sigma)))`, whose
+    largest root is found by scanning and bracketing. It has :math:`q>0` for :math:`T < T_g = 1+\sqrt\alpha` and
+    :math:`q = r = 0` (the paramagnet) above. At :math:`T = 0`, :math:`q = 1` and :math:`\sqrt r = 1 + \sqrt{2/(\pi\alpha)}`.
+
+    Parameters
+    ----------
+    alpha : float
+        Load, in (0, 10].
+    T : float
+        Temperature: 0 or in [1e-3, 100].
+
+    Returns
+    -------
+    AGSSolution
+        With ``m = 0``.
+
+    References
+    ----------
+    .. [1] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Statistical mechanics of neural networks near saturation",
+       Ann. Phys. 173 (1987) 30-67.
+
+    Examples
+    --------
+    >>> sol = hopfield_spin_glass_state(0.04, 1.5)  # above T_g = 1.2
+    >>> sol.q, sol.r
+    (0.0, 0.0)
+    """
+    alpha, T = _check_alpha_t(alpha, T)
+    q, r = _spin_glass_qr(alpha, T)
+    return AGSSolution(m=0.0, q=q, r=r, converged=True, n_iter=0)
+
+
 def hopfield_rs_free_energy(alpha, T=0.0, state="retrieval"):
     r"""Replica-symmetric free energy per spin of the Hopfield model in the retrieval or the spin-glass state.
 
@@ -64,7 +108,7 @@ def hopfield_rs_free_energy(alpha, T=0.0, state="retrieval"):
         - \frac1\beta\mathbb E\ln2\cosh\beta(m + \sqrt{\alpha r}z),
 
     evaluated at the AGS saddle point: the retrieval solution of :func:`ags_solution` (``state="retrieval"``) or the
-    :math:`m = 0` solution with the largest :math:`q` (``state="spin_glass"``; :math:`q = 0`, the paramagnet, above
+    :math:`m = 0` solution of :func:`hopfield_spin_glass_state` (``state="spin_glass"``; :math:`q = 0`, the paramagnet, above
     :math:`T_g = 1+\sqrt\alpha`). At :math:`T = 0` the limit with :math:`C = \beta(1-q)` fixed is used,
     :math:`f = \frac{m^2}2 - \frac{\alpha}{2(1-C)} + \frac{\alpha rC}{2} - \mathbb E|m+\sqrt{\alpha r}z|`.
     The two states have equal free energy on the line :math:`T_c(\alpha)`, which ends at :math:`\alpha\approx0.051`
@@ -99,10 +143,7 @@ def hopfield_rs_free_energy(alpha, T=0.0, state="retrieval"):
     >>> hopfield_rs_free_energy(0.05) < hopfield_rs_free_energy(0.05, state="spin_glass")
     True
     """
-    alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=10.0)
-    T = check_real("T", T, lower=0.0, upper=100.0)
-    if 0.0 < T < _T_MIN:
-        raise ValueError(f"T must be 0 or >= {_T_MIN} (the quadrature does not resolve lower temperatures); got {T!r}.")
+    alpha, T = _check_alpha_t(alpha, T)
     if not isinstance(state, str):
         raise TypeError(f"state must be a str, 'retrieval' or 'spin_glass'; got {type(state).__name__}.")
     if state not in ("retrieval", "spin_glass"):
