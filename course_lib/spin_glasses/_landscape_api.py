@@ -18,6 +18,7 @@ from ._hopfield import (
     hopfield_retrieval_threshold,
     modern_hopfield_retrieve,
 )
+from ._hopfield_phase import hopfield_rs_free_energy, hopfield_spin_glass_state
 from ._kac_rice import pspin_complexity, pspin_ground_state_energy, pspin_threshold_energy
 from ._pspin_statics import franz_parisi_potential, pspin_dynamical_temperature, pspin_kauzmann_temperature
 from ._pspin import PSpinDescentResult, PSpinInstance, pspin_gradient_descent, pspin_instance
@@ -46,4 +47,6 @@ __all__: list[str] = [
     "HopfieldRun",
     "AGSSolution",
     "MixtureState",
+    "hopfield_rs_free_energy",
+    "hopfield_spin_glass_state",
 ]
