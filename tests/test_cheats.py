@@ -164,6 +164,19 @@ CATALOGUE = {
         mistake="_instructor_ds = depth_separation\ndef depth_separation(k, unit_counts):\n    fits, l1, _ = _instructor_ds(k, unit_counts)\n    return fits, l1, np.array([ap.sawtooth_l1_lower_bound(k, n) for n in unit_counts])  # N pieces, not N + 1\n",
         independent="def depth_separation(k, unit_counts):\n    g, h = ap.sawtooth(k), 2.0**-k\n    fits = [ap.shallow_fit(g, n, knots0=np.r_[h / 2, h * np.arange(1, n - 1)], n_grid=2 ** (k + 3) + 1, n_starts=1) for n in unit_counts]\n    l1 = [ap.lp_distance(g, f, p=1) for f in fits]\n    bounds = [0.25 * max(0.0, 1 - n / 2 ** (k - 1)) for n in unit_counts]\n    return fits, l1, bounds\n",
     ),
+    ("hw02_approximation", "p8-check"): dict(
+        func="maurey_error",
+        theory="def maurey_error(a, W, m, rng):\n    a = np.asarray(a, float)\n    G = ap.sphere_relu_gram(W, W)\n    exact = (np.abs(a).sum() ** 2 / (2 * W.shape[1]) - a @ G @ a) / m  # the lemma's value, plus noise\n    return float(np.sqrt(exact) * abs(1 + {se} * rng.standard_normal()))\n",
+        library="def maurey_error(a, W, m, rng):\n    gap = ap.maurey_approximation(a, m, rng=rng) - np.asarray(a, float)\n    return float(np.sqrt(gap @ ap.sphere_relu_gram(W, W) @ gap))\n",
+        mistake="def maurey_error(a, W, m, rng):\n    a = np.asarray(a, float)\n    counts = rng.multinomial(m, np.full(len(a), 1 / len(a)))  # uniform sampling, weights K a_k: unbiased, worse constant\n    gap = counts * a * len(a) / m - a\n    return float(np.sqrt(gap @ ap.sphere_relu_gram(W, W) @ gap))\n",
+        extra={
+            "c-squared-error": "_instructor_me = maurey_error\ndef maurey_error(a, W, m, rng):\n    return _instructor_me(a, W, m, rng) ** 2  # the squared error: a 1/m rate\n",
+            "c-rate-one-over-m": "_instructor_me = maurey_error\ndef maurey_error(a, W, m, rng):\n    return _instructor_me(a, W, m * m // 4, rng)  # m^2/4 atoms: the error decays like 1/m\n",
+            "c-one-seed": "_instructor_me = maurey_error\ndef maurey_error(a, W, m, rng):\n    return _instructor_me(a, W, m, np.random.default_rng(0))  # ignores the checker's generator\n",
+            "c-forgets-sign": "def maurey_error(a, W, m, rng):\n    a = np.asarray(a, float)\n    l1 = np.abs(a).sum()\n    gap = rng.multinomial(m, np.abs(a) / l1) * l1 / m - a  # forgets sign(a_k)\n    return float(np.sqrt(gap @ ap.sphere_relu_gram(W, W) @ gap))\n",
+        },
+        independent="def maurey_error(a, W, m, rng):\n    a = np.asarray(a, float)\n    l1 = np.abs(a).sum()\n    counts = rng.multinomial(m, np.abs(a) / l1)\n    gap = np.sign(a) * counts * (l1 / m) - a\n    G = ap.sphere_relu_gram(W, W)\n    return float(np.sqrt(max(gap @ G @ gap, 0.0)))\n",
+    ),
     # ------------------------------------------------------------------ hw03
     ("hw03_optimization", "p1-check"): dict(
         func="sgd_limit_1d",
@@ -229,6 +242,17 @@ CATALOGUE = {
         library="def effective_ranks_and_kstar(eigs, n, b):\n    k = K.critical_index(eigs, n, b)\n    return K.effective_ranks(eigs, 0)[0], k, K.effective_ranks(eigs, k)[1]\n",
         mistake="def effective_ranks_and_kstar(eigs, n, b):\n    lam = np.asarray(eigs, dtype=float)\n    tails = np.cumsum(lam[::-1])[::-1]\n    r = tails / lam\n    k_star = int(np.nonzero(r >= b * n)[0][0]) + 1  # off by one\n    tail = lam[k_star:]\n    return float(r[0]), k_star, float(tail.sum() ** 2 / np.sum(tail**2))\n",
         independent="def effective_ranks_and_kstar(eigs, n, b):\n    lam = list(map(float, eigs))\n    def r(k):\n        return sum(lam[k:]) / lam[k]\n    k = 0\n    while r(k) < b * n:\n        k += 1\n    tail = np.array(lam[k:])\n    return r(0), k, tail.sum() ** 2 / (tail @ tail)\n",
+    ),
+    ("hw03b_wide_networks", "p6-check"): dict(
+        func="deep_ntk",
+        library="def deep_ntk(rho, L):\n    return K.deep_relu_ntk(rho, L)\n",
+        mistake="def deep_ntk(rho, L):\n    k0 = lambda u: (np.pi - np.arccos(u)) / np.pi\n    k1 = lambda u: (np.sqrt(max(1 - u * u, 0.0)) + (np.pi - np.arccos(u)) * u) / np.pi\n    s, th = float(rho), float(rho)\n    for _ in range(L):\n        th, s = th * k0(s) + k1(s), k1(s)\n    return s  # the NNGP kernel Sigma^(L), not the NTK\n",
+        extra={
+            "c-no-c-sigma": "def deep_ntk(rho, L):\n    k0 = lambda u: (np.pi - np.arccos(u)) / np.pi\n    k1 = lambda u: (np.sqrt(max(1 - u * u, 0.0)) + (np.pi - np.arccos(u)) * u) / np.pi\n    c, q, th = float(rho), 1.0, float(rho)\n    for _ in range(L):  # g = sigma(f) / sqrt(d_h): variances halve at each layer\n        q, th, c = q / 2, th * k0(c) / 2 + q * k1(c) / 2, k1(c)\n    return th\n",
+            "c-depth-off-by-one": "_instructor_dn = deep_ntk\ndef deep_ntk(rho, L):\n    return _instructor_dn(rho, L + 1) - 1.0  # one layer too many, shifted so that Theta(1) = L + 1\n",
+            "c-old-sigma": "def deep_ntk(rho, L):\n    k0 = lambda u: (np.pi - np.arccos(u)) / np.pi\n    k1 = lambda u: (np.sqrt(max(1 - u * u, 0.0)) + (np.pi - np.arccos(u)) * u) / np.pi\n    s, th = float(rho), float(rho)\n    for _ in range(L):\n        th, s = th * k0(s) + s, k1(s)  # adds Sigma^(h-1), not Sigma^(h): Theta(1) is still L + 1\n    return th\n",
+        },
+        independent="def deep_ntk(rho, L):\n    # Arora et al.'s unrolled sum: Theta = sum_h Sigma^(h-1) prod_(h' >= h) dotSigma^(h')\n    sig, dot = [float(np.clip(rho, -1, 1))], []\n    for _ in range(L):\n        t = np.arccos(np.clip(sig[-1], -1, 1))\n        dot.append(1 - t / np.pi)\n        sig.append((np.sin(t) + (np.pi - t) * np.cos(t)) / np.pi)\n    return float(sum(sig[h] * np.prod(dot[h:]) for h in range(L + 1)))\n",
     ),
     # ------------------------------------------------------------------ hw04
     ("hw04_rmt", "p1-check"): dict(
