@@ -209,6 +209,28 @@ CATALOGUE = {
         mistake="def soudry_constants(X, y, lr):\n    X, y = np.asarray(X, float), np.asarray(y, float)\n    svm = opt.hard_margin_svm(X, y)\n    Z = X * y[:, None]\n    S = svm.support\n    w_tilde = np.linalg.solve(Z[S], np.log(lr / svm.dual[S]))  # forgets the 1/n of the empirical risk\n    u = svm.direction\n    return np.linalg.norm(w_tilde - (w_tilde @ u) * u) / np.linalg.norm(svm.w), (w_tilde @ u) / np.linalg.norm(svm.w)\n",
         independent="def soudry_constants(X, y, lr):\n    X, y = np.asarray(X, float), np.asarray(y, float)\n    svm = opt.hard_margin_svm(X, y)\n    Z = X * y[:, None]\n    S = svm.support\n    w_tilde = np.linalg.lstsq(Z[S], -np.log(len(y) * svm.dual[S] / lr), rcond=None)[0]\n    w_hat = svm.w\n    par = (w_tilde @ w_hat) / (w_hat @ w_hat)\n    return np.linalg.norm(w_tilde - par * w_hat) / np.linalg.norm(w_hat), par\n",
     ),
+    ("hw03_optimization", "p6-check"): dict(
+        func="hyperbolic_md",
+        library="def hyperbolic_md(X, y, w0, beta, lr, n_iter):\n    return opt.hyperbolic_mirror_descent(X, y, w0, beta, lr, n_iter)\n",
+        mistake="def hyperbolic_md(X, y, w0, beta, lr, n_iter):\n    w = np.array(w0, dtype=float)\n    for _ in range(n_iter):\n        w -= lr * X.T @ (X @ w - y) / len(y)  # plain gradient descent: the Euclidean projection of w0\n    return w\n",
+        extra={
+            "c-exponentiated-gradient": "def hyperbolic_md(X, y, w0, beta, lr, n_iter):\n    w = np.array(w0, dtype=float)\n    for _ in range(n_iter):\n        w *= np.exp(-lr * X.T @ (X @ w - y) / len(y))  # the entropy of positive weights: keeps signs, wrong potential\n    return w\n",
+            "c-sum-not-mean": "def hyperbolic_md(X, y, w0, beta, lr, n_iter):\n    z = np.arcsinh(np.asarray(w0, float) / beta)\n    for _ in range(n_iter):\n        z -= lr * X.T @ (X @ (beta * np.sinh(z)) - y) / (2 * len(y))  # the gradient of |Xw - y|^2 / (4n): same limit, other iterates\n    return beta * np.sinh(z)\n",
+            "c-min-l1": "def hyperbolic_md(X, y, w0, beta, lr, n_iter):\n    return opt.min_l1_interpolant(X, y)  # the beta -> 0 limit from 0, not the projection of w0\n",
+        },
+        independent="def hyperbolic_md(X, y, w0, beta, lr, n_iter):\n    X = np.asarray(X, float)\n    w = np.asarray(w0, float).copy()\n    for _ in range(n_iter):\n        g = X.T @ (X @ w - y) / X.shape[0]\n        w = beta * np.sinh(np.arcsinh(w / beta) - lr * g)\n    return w\n",
+    ),
+    ("hw03_optimization", "p7-check"): dict(
+        func="pl_rates",
+        library=None, why="course_lib's gradient descent is disabled; (b) would be opt.gradient_descent",
+        mistake="_instructor_pl = pl_rates\ndef pl_rates(X, y, T):\n    measured, _ = _instructor_pl(X, y, T)\n    eig = np.linalg.eigvalsh(np.asarray(X, float).T @ np.asarray(X, float) / len(y))\n    mu = eig[eig > 1e-10 * eig[-1]].min()\n    return measured, 1 - (mu / eig[-1]) ** 2  # 1 - 1/kappa^2\n",
+        extra={
+            "c-zero-eigenvalue": "_instructor_pl = pl_rates\ndef pl_rates(X, y, T):\n    measured, _ = _instructor_pl(X, y, T)\n    eig = np.linalg.eigvalsh(np.asarray(X, float).T @ np.asarray(X, float) / len(y))\n    return measured, 1 - max(eig[0], 0.0) / eig[-1]  # smallest eigenvalue, zeros included: strong convexity\n",
+            "c-closed-form-asymptote": "_instructor_pl = pl_rates\ndef pl_rates(X, y, T):\n    _, bound = _instructor_pl(X, y, T)\n    return bound**2, bound  # the late ratio (1 - mu/M)^2 without running gradient descent\n",
+            "c-parameter-error": "def pl_rates(X, y, T):\n    X, y = np.asarray(X, float), np.asarray(y, float)\n    eig = np.linalg.eigvalsh(X.T @ X / len(y))\n    sol = np.linalg.lstsq(X, y, rcond=None)[0]\n    theta, errs = np.zeros(X.shape[1]), []\n    for _ in range(T + 1):\n        errs.append(np.linalg.norm(X @ (theta - sol)))  # a norm, not the loss gap: the rate is square-rooted\n        theta = theta - X.T @ (X @ theta - y) / (len(y) * eig[-1])\n    return errs[T] / errs[T - 1], 1 - eig[eig > 1e-10 * eig[-1]].min() / eig[-1]\n",
+        },
+        independent="def pl_rates(X, y, T):\n    X, y = np.asarray(X, float), np.asarray(y, float)\n    s = np.linalg.svd(X, compute_uv=False) ** 2 / len(y)\n    M, mu = s.max(), s[s > 1e-10 * s.max()].min()\n    theta, sol = np.zeros(X.shape[1]), np.linalg.pinv(X) @ y\n    gap = lambda t: 0.5 * np.sum((X @ (t - sol)) ** 2) / len(y)  # noqa: E731\n    prev = None\n    for _ in range(T):\n        prev = gap(theta)\n        theta = theta - (X.T @ (X @ theta - y)) / (len(y) * M)\n    return gap(theta) / prev, 1 - mu / M\n",
+    ),
     # ------------------------------------------------------------------ hw03b
     ("hw03b_wide_networks", "p1-check"): dict(
         func="ntk_unit",
