@@ -57,10 +57,15 @@ def mc_glm_state_evolution(alpha, n_iter, n_samples, rng):
 
 def dense_tensor_from_packed(Tp, N):
     """The symmetric dense N x N x N tensor (zero where two indices coincide) of a packed i<j<k tensor."""
-    T = np.zeros((N, N, N), dtype=np.float32)
-    i, j, k = np.array([(a, b, c) for a in range(N) for b in range(a + 1, N) for c in range(b + 1, N)]).T
-    for a, b, c in ((i, j, k), (i, k, j), (j, i, k), (j, k, i), (k, i, j), (k, j, i)):
-        T[a, b, c] = Tp
+    U = np.zeros((N, N, N), dtype=np.float32)
+    start = 0
+    for i in range(N - 2):
+        r, c = np.triu_indices(N - 1 - i, 1)
+        U[i, i + 1 + r, i + 1 + c] = Tp[start:start + r.shape[0]]
+        start += r.shape[0]
+    T = U.copy()
+    for perm in ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+        T += U.transpose(perm)
     return T
 
 
