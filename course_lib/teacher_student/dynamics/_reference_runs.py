@@ -1,7 +1,8 @@
 """Direct simulation of the spiked matrix-tensor dynamics at large N with a dense tensor, and the shipped reference runs.
 
-The packed kernel of :mod:`._matrix_tensor` costs ``N^3/6`` multiply-adds per gradient on one CPU core, which puts
-``N >= 500`` out of reach of a notebook. Here the same model and the same integrator (stochastic Heun on the sphere)
+The packed kernel of :mod:`._matrix_tensor` streams the ``N^3/6`` stored entries once per gradient on one CPU core
+(about 8 ms at ``N = 500`` on the course machine), so the long runs at ``N`` in the thousands that the DMFT lecture
+compares with were made on a GPU. Here the same model and the same integrator (stochastic Heun on the sphere)
 are written against an array namespace ``xp`` (NumPy, or CuPy on a GPU): the tensor is stored densely as
 ``U[i, j, k] = T_ijk`` for ``i < j < k`` and 0 otherwise, and one gradient is two matrix-vector products with the
 ``N x N^2`` matrix ``U``,
