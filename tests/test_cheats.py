@@ -315,6 +315,35 @@ CATALOGUE = {
         },
         independent="def free_coins_cauchy(z, a):\n    # iterate on omega_B instead: omega_B = z + h_A(z + h_B(omega_B)), G = G_B(omega_B)\n    z = np.asarray(z, dtype=complex)\n    w = z + 1j\n    for _ in range(2_000_000):\n        w_new = z - 1.0 / (z - a * a / w)\n        if np.all(np.abs(w_new - w) <= 1e-14 * np.abs(w_new)):\n            w = w_new\n            break\n        w = w_new\n    return w / (w * w - a * a)\n",
     ),
+    ("hw04_rmt", "p6-check"): dict(
+        func="silverstein_density",
+        library="def silverstein_density(x, t, w, gamma):\n    return rmt.silverstein_pdf(x, np.repeat(np.asarray(t, float), np.rint(np.asarray(w) * 20).astype(int)), gamma)\n",
+        mistake="_instructor_sd = silverstein_density\ndef silverstein_density(x, t, w, gamma):\n    return gamma * _instructor_sd(x, t, w, gamma)  # Im m / pi: the companion transform's density, 1/gamma forgotten\n",
+        extra={
+            "c-mp-mean-variance": "def silverstein_density(x, t, w, gamma):\n    s = float(np.dot(w, t))  # Marchenko-Pastur with the mean population variance\n    return rmt.marchenko_pastur_pdf(np.asarray(x, float) / s, gamma) / s\n",
+            "c-wrong-branch": "def silverstein_density(x, t, w, gamma):\n    P = np.polynomial.Polynomial\n    t1, t2 = t\n    w1, w2 = w\n    base = P([1.0, t1]) * P([1.0, t2])\n    rest = P([0.0, gamma * w1 * t1]) * P([1.0, t2]) + P([0.0, gamma * w2 * t2]) * P([1.0, t1])\n    return np.array([np.min((P([0.0, xi]) * base + base - rest).roots().imag) for xi in np.ravel(x)]) / (np.pi * gamma)  # Im < 0 root\n",
+            "c-real-root": "def silverstein_density(x, t, w, gamma):\n    P = np.polynomial.Polynomial\n    t1, t2 = t\n    w1, w2 = w\n    base = P([1.0, t1]) * P([1.0, t2])\n    rest = P([0.0, gamma * w1 * t1]) * P([1.0, t2]) + P([0.0, gamma * w2 * t2]) * P([1.0, t1])\n    out = []\n    for xi in np.ravel(x):\n        r = (P([0.0, xi]) * base + base - rest).roots()\n        out.append(abs(r[np.argmin(np.abs(r.imag))].imag))  # the real root: density 0 everywhere\n    return np.array(out) / (np.pi * gamma)\n",
+            "c-gamma-inverted": "_instructor_sd = silverstein_density\ndef silverstein_density(x, t, w, gamma):\n    return _instructor_sd(x, t, w, 1.0 / gamma)  # n/d instead of d/n\n",
+            "c-eta-too-large": "def silverstein_density(x, t, w, gamma):\n    t, w = np.asarray(t, float), np.asarray(w, float)\n    out = []\n    for xi in np.ravel(x):\n        m = -1.0 / (xi + 10j)\n        for eta in np.geomspace(10.0, 1e-2, 60):  # stops at eta = 0.01: a Poisson-smoothed density\n            for _ in range(50):\n                r = 1 + t * m\n                m = m - (-1 / m + gamma * np.sum(w * t / r) - xi - 1j * eta) / (1 / m**2 - gamma * np.sum(w * t**2 / r**2))\n        out.append(m.imag / (np.pi * gamma))\n    return np.array(out)\n",
+        },
+        independent="def silverstein_density(x, t, w, gamma):\n    # continuation in eta: Newton on the companion equation from Im z = 10 down to 1e-12, m ~ -1/z at infinity\n    t, w = np.asarray(t, float), np.asarray(w, float)\n    out = []\n    for xi in np.ravel(x):\n        m = -1.0 / (xi + 10j)\n        for eta in np.geomspace(10.0, 1e-12, 300):\n            for _ in range(50):\n                r = 1 + t * m\n                m_new = m - (-1 / m + gamma * np.sum(w * t / r) - xi - 1j * eta) / (1 / m**2 - gamma * np.sum(w * t**2 / r**2))\n                done = abs(m_new - m) < 1e-14 * abs(m_new)\n                m = m_new\n                if done:\n                    break\n        out.append(max(m.imag, 0.0) / (np.pi * gamma))\n    return np.array(out)\n",
+    ),
+    ("hw04_rmt", "p7-check"): dict(
+        func="top_eigenvalue_hill",
+        theory="def top_eigenvalue_hill(n, alpha, k, rng):\n    return alpha * k / (k - 1), {se}\n",
+        library="def top_eigenvalue_hill(n, alpha, k, rng):\n    top = np.linalg.eigvalsh(rmt.heavy_tailed_wigner(n, alpha, rng, normalize=False))[::-1][: k + 1]\n    fit = rmt.power_law_fit(top, xmin=top[k], n_boot=0, min_tail=k + 1)\n    return fit.alpha - 1.0, fit.se\n",
+        mistake="def top_eigenvalue_hill(n, alpha, k, rng):\n    top = np.linalg.eigvalsh(rmt.heavy_tailed_wigner(n, alpha, rng, normalize=False))[::-1][: k + 1]\n    a = 1.0 + k / np.sum(np.log(top[:k] / top[k]))  # the density exponent 1 + alpha (power_law_fit's convention)\n    return a, (a - 1.0) / np.sqrt(k)\n",
+        extra={
+            "c-stderr-is-sd": "_instructor_hill = top_eigenvalue_hill\ndef top_eigenvalue_hill(n, alpha, k, rng):\n    a, _ = _instructor_hill(n, alpha, k, rng)\n    return a, a  # the spread of one log-ratio, not the standard error of the estimate\n",
+            "c-one-seed-hill": "_instructor_hill = top_eigenvalue_hill\ndef top_eigenvalue_hill(n, alpha, k, rng):\n    return _instructor_hill(n, alpha, k, np.random.default_rng(0))  # one fixed seed\n",
+            "c-one-seed-frechet": "_instructor_fe = frechet_exponent\ndef frechet_exponent(alpha, sizes, n_rep, rng):\n    return _instructor_fe(alpha, sizes, n_rep, np.random.default_rng(0))  # one fixed seed\n",
+            "c-gaussian-scaling": "def frechet_exponent(alpha, sizes, n_rep, rng):\n    return 0.5 + 0.1 * rng.standard_normal()  # lambda_max ~ 2 sqrt(n), jittered to look simulated\n",
+            "c-normalized-matrices": "def frechet_exponent(alpha, sizes, n_rep, rng):\n    logs = [np.mean([np.log(np.linalg.eigvalsh(rmt.heavy_tailed_wigner(n, alpha, rng))[-1]) for _ in range(n_rep)]) for n in sizes]\n    return np.polyfit(np.log(sizes), logs, 1)[0]  # matrices divided by n^{1/alpha}: slope 1/alpha\n",
+            "c-theory-jitter": "def frechet_exponent(alpha, sizes, n_rep, rng):\n    return 2.0 / alpha + 1e-3 * rng.standard_normal()  # the answer, with a made-up scatter\n",
+            "c-frechet-library": "def frechet_exponent(alpha, sizes, n_rep, rng):\n    from scipy.optimize import brentq\n    med = [brentq(lambda x: rmt.frechet_cdf(x, alpha) - 0.5, 1e-3, 1e3) * (n * n / 2) ** (1 / alpha) for n in sizes]\n    return np.polyfit(np.log(sizes), np.log(med), 1)[0] + 0.1 * rng.standard_normal()\n",
+        },
+        independent="def top_eigenvalue_hill(n, alpha, k, rng):\n    ev = np.sort(np.linalg.eigvalsh(rmt.heavy_tailed_wigner(n, alpha, rng, normalize=True)))  # scale-free\n    logs = np.log(ev[-k:]) - np.log(ev[-k - 1])\n    return 1.0 / logs.mean(), 1.0 / (logs.mean() * np.sqrt(k))\n\ndef frechet_exponent(alpha, sizes, n_rep, rng):\n    X = np.column_stack([np.ones(len(sizes)), np.log(sizes)])\n    y = [np.log([np.linalg.eigvalsh(rmt.heavy_tailed_wigner(n, alpha, rng, normalize=False))[-1] for _ in range(n_rep)]).mean() for n in sizes]\n    return float(np.linalg.lstsq(X, np.array(y), rcond=None)[0][1])\n",
+    ),
     # ------------------------------------------------------------------ hw05
     ("hw05_spin_glasses", "p1-check"): dict(
         func="cw_mean_field_m",

@@ -91,6 +91,7 @@ from ._random_features import (
     random_features_stieltjes,
 )
 from ._silverstein import silverstein_pdf
+from ._rank_test import SequentialRankTest, sequential_rank_test
 from ._deterministic import ridge_risk_anisotropic
 from ._spiked import (
     SpikedSample,
@@ -188,4 +189,6 @@ __all__ = [
     "frechet_cdf",
     "heavy_tailed_wigner",
     "power_law_fit",
+    "SequentialRankTest",
+    "sequential_rank_test",
 ]
