@@ -494,6 +494,30 @@ CATALOGUE = {
         mistake="def cloning_probability_mc(M, t, n_pairs, rng):\n    means = np.array([[M], [-M]])\n    y_t, _ = diffusion.gaussian_mixture_sample(n_pairs, means, t=t, rng=rng)\n    grid = np.linspace(t, 0.0, int(np.ceil(t / 0.01)) + 1)\n    run = lambda: diffusion.backward_diffusion(lambda x, s: diffusion.gaussian_mixture_score(x, s, means), y_t, grid, scheme='exponential', rng=rng).x[:, 0]  # noqa: E731\n    a, b = run(), run()\n    same = np.mean(np.sign(a) == np.sign(b))\n    return same, np.sqrt(same * (1 - same))  # standard deviation of one pair, not the standard error\n",
         independent="def cloning_probability_mc(M, t, n_pairs, rng):\n    means = np.array([[M], [-M]])\n    y_t, _ = diffusion.gaussian_mixture_sample(n_pairs, means, t=t, rng=rng)\n    grid = np.linspace(t, 0.0, int(np.ceil(t / 0.005)) + 1)\n    both = np.concatenate([y_t, y_t])\n    end = diffusion.backward_diffusion(lambda x, s: diffusion.gaussian_mixture_score(x, s, means), both, grid, scheme='exponential', rng=rng).x[:, 0]\n    same = np.mean(np.sign(end[:n_pairs]) == np.sign(end[n_pairs:]))\n    return same, np.sqrt(same * (1 - same) / n_pairs)\n",
     ),
+    # ------------------------------------------------------------------ hw07, aging (appended)
+    ("hw07_learning_dynamics", "p5-check"): dict(
+        func="aging_parameters",
+        library="def aging_parameters(p, T):\n    return tuple(sg.pspin_aging_parameters(p, T))\n",
+        mistake="def aging_parameters(p, T):\n    from scipy.optimize import brentq\n    g = lambda q: p * (p - 1) / 2 * q ** (p - 2) * (1 - q) ** 2 - T * T  # noqa: E731 -- xi = q^p / 2 (CK normalisation)\n    qd = (p - 2) / (p - 1)\n    q = qd if g(qd) <= 0 else brentq(g, qd, 1.0, xtol=1e-15)\n    return q, (p - 2) * (1 - q) / q\n",
+        extra={
+            "c-fdt-ratio-one": "def aging_parameters(p, T):\n    from scipy.optimize import brentq\n    q = brentq(lambda q: p * (p - 1) * q ** (p - 2) * (1 - q) ** 2 - T * T, (p - 2) / (p - 1), 1.0, xtol=1e-15)\n    return q, 1.0  # equilibrium FDT, X = 1\n",
+            "c-wrong-p": "def aging_parameters(p, T):\n    from scipy.optimize import brentq\n    q = brentq(lambda q: 6 * q * (1 - q) ** 2 - T * T, 0.5, 1.0, xtol=1e-15)  # p = 3 hard-coded\n    return q, (1 - q) / q\n",
+            "c-other-root": "def aging_parameters(p, T):\n    from scipy.optimize import brentq\n    q = brentq(lambda q: p * (p - 1) * q ** (p - 2) * (1 - q) ** 2 - T * T, 1e-12, (p - 2) / p, xtol=1e-15)  # the small root\n    return q, (p - 2) * (1 - q) / q\n",
+        },
+        independent="def aging_parameters(p, T):\n    # largest real root of the polynomial p(p-1) q^(p-2) (1-q)^2 - T^2, then x from the 1RSB equation with m = x\n    poly = np.polymul(np.poly1d([1.0] + [0.0] * (p - 2)), np.poly1d([1.0, -2.0, 1.0])) * (p * (p - 1))\n    roots = (poly - T * T).roots\n    real = roots[np.abs(roots.imag) < 1e-9].real\n    q = float(real[(real >= (p - 2) / (p - 1) - 1e-12) & (real < 1)].max())\n    xi1 = p * q ** (p - 1)\n    return q, (T * T * q / (xi1 * (1 - q)) - (1 - q)) / q\n",
+    ),
+    ("hw07_learning_dynamics", "p6-check"): dict(
+        func="measured_fdt_ratio",
+        library=None, why="course_lib has no function returning the measured ratio; the asymptotic x is cheat c-theory-x",
+        mistake="def measured_fdt_ratio(T, t_final):\n    sol = sg.dmft_pspin_aging(3, T, 0.05, t_final)\n    i = sol.n_steps\n    c, r = sol.C[i, : i + 1], sol.R[i, : i + 1]\n    cum = np.concatenate([[0.0], np.cumsum(0.025 * (r[1:] + r[:-1]))])\n    m = (c > 0.2) & (c < 0.6)\n    return float(-np.polyfit(c[m], (cum[-1] - cum)[m], 1)[0])  # slope of chi, not of T chi\n",
+        extra={
+            "c-theory-x": "def measured_fdt_ratio(T, t_final):\n    return sg.pspin_aging_parameters(3, T).x  # the t -> infinity value\n",
+            "c-equilibrium": "def measured_fdt_ratio(T, t_final):\n    return 1.0  # FDT\n",
+            "c-drifting-guess": "def measured_fdt_ratio(T, t_final):\n    return sg.pspin_aging_parameters(3, T).x - 0.06 + 0.0005 * t_final  # mimics the slow approach\n",
+            "c-wrong-window": "def measured_fdt_ratio(T, t_final):\n    sol = sg.dmft_pspin_aging(3, T, 0.05, t_final)\n    i = sol.n_steps\n    c, r = sol.C[i, : i + 1], sol.R[i, : i + 1]\n    cum = np.concatenate([[0.0], np.cumsum(0.025 * (r[1:] + r[:-1]))])\n    m = c > 0.2  # includes the FDT regime above the plateau\n    return float(-np.polyfit(c[m], T * (cum[-1] - cum)[m], 1)[0])\n",
+        },
+        independent="def measured_fdt_ratio(T, t_final):\n    from scipy.integrate import cumulative_trapezoid\n    sol = sg.dmft_pspin_aging(3, T, 0.05, t_final)\n    row = sol.n_steps\n    c = sol.C[row, : row + 1]\n    chi = cumulative_trapezoid(sol.R[row, row::-1], dx=0.05, initial=0.0)[::-1]\n    keep = np.flatnonzero((c > 0.2) & (c < 0.6))\n    A = np.vstack([c[keep], np.ones(keep.size)]).T\n    return float(-np.linalg.lstsq(A, T * chi[keep], rcond=None)[0][0])\n",
+    ),
 }
 
 

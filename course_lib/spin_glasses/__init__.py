@@ -12,5 +12,7 @@ from ._landscape_api import *  # noqa: F401,F403
 from ._mean_field_api import *  # noqa: F401,F403
 from ._replica_moments import *  # noqa: F401,F403
 from ._overlaps import *  # noqa: F401,F403
+from . import _aging
+from ._aging import *  # noqa: F401,F403
 
-__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__, *_cavity_api.__all__, *_replica_moments.__all__, *_overlaps.__all__]
+__all__ = [*_mean_field_api.__all__, *_landscape_api.__all__, *_cavity_api.__all__, *_replica_moments.__all__, *_overlaps.__all__, *_aging.__all__]
