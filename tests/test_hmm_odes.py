@@ -66,9 +66,9 @@ def test_lumped_spectrum_equals_full_eigenbasis():
     tcomp = np.sqrt(N) * b * (Wl @ F @ V) / D
     q = np.einsum("kp,lp->pkl", comp, comp)
     r = np.einsum("kp,mp->pkm", comp, tcomp)
-    tau = np.einsum("mp,np->pmn", tcomp, tcomp)
-    full = dyn.hmm_online_ode(rho, q, r, tau, s.T, 0.4, 3.0, n_points=4, rtol=1e-10, atol=1e-12)
-    lump = dyn.hmm_online_ode(s.rho, s.q, s.r, s.tau, s.T, 0.4, 3.0, weights=s.weights, n_points=4, rtol=1e-10,
+    theta = np.einsum("mp,np->pmn", tcomp, tcomp)
+    full = dyn.hmm_online_ode(rho, q, r, theta, s.T, 0.4, 3.0, n_points=4, rtol=1e-10, atol=1e-12)
+    lump = dyn.hmm_online_ode(s.rho, s.q, s.r, s.theta, s.T, 0.4, 3.0, weights=s.weights, n_points=4, rtol=1e-10,
                               atol=1e-12)
     assert_allclose(lump.Q, full.Q, rtol=1e-7, atol=1e-9)
     assert_allclose(lump.R, full.R, rtol=1e-7, atol=1e-9)
@@ -89,10 +89,10 @@ def test_drift_against_monte_carlo_of_the_gaussian_equivalent_model():
     tcomp = np.sqrt(N) * b * (Wl @ F @ V) / D
     q = np.einsum("kp,lp->pkl", comp, comp)
     r = np.einsum("kp,mp->pkm", comp, tcomp)
-    tau = np.einsum("mp,np->pmn", tcomp, tcomp)
+    theta = np.einsum("mp,np->pmn", tcomp, tcomp)
     T = Wl @ Wl.T / D
     lr = 1e-9  # the eta^2 term is O(lr^2): only the linear part survives in dq / lr
-    dq, dr, Q, R = _drift(q, r, tau, rho, np.full(N, 1.0 / N), T, lr)
+    dq, dr, Q, R = _drift(q, r, theta, rho, np.full(N, 1.0 / N), T, lr)
     n = 200_000
     C = rng.standard_normal((n, D))
     X = b * C @ F / np.sqrt(D) + np.sqrt(c - b**2) * rng.standard_normal((n, N))
@@ -113,21 +113,21 @@ def test_drift_against_monte_carlo_of_the_gaussian_equivalent_model():
         assert np.max(np.abs(mean - exact) / np.sqrt(var / n)) < 5
     # negative control: the projection with Cov(x_tau, lambda) = rho_tau w_tau replaced by c_f w_tau (inputs treated
     # as isotropic of the same variance) is rejected by the same test
-    dq_b, dr_b, _, _ = _drift(q * (rho / c)[:, None, None], r, tau, np.full(N, c), np.full(N, 1.0 / N), T, lr)
+    dq_b, dr_b, _, _ = _drift(q * (rho / c)[:, None, None], r, theta, np.full(N, c), np.full(N, 1.0 / N), T, lr)
     assert np.max(np.abs(mc_r - dr_b / lr) / np.sqrt(var_r / n)) > 5
 
 
 def test_reduces_to_saad_solla_for_identity_omega():
-    # rho = 1 (Omega = I) and a teacher acting on the inputs (T = sum_tau p_tau tau^tau): the Saad-Solla ODEs.
+    # rho = 1 (Omega = I) and a teacher acting on the inputs (T = sum_tau p_tau theta^tau): the Saad-Solla ODEs.
     rng = np.random.default_rng(5)
     P, K, M, lr = 30, 2, 3, 0.6
     a = rng.standard_normal((P, K)) * 0.8
     t = rng.standard_normal((P, M))
     q = np.einsum("pk,pl->pkl", a, a)
     r = np.einsum("pk,pm->pkm", a, t)
-    tau = np.einsum("pm,pn->pmn", t, t)
-    T = tau.mean(0)
-    sol = dyn.hmm_online_ode(np.ones(P), q, r, tau, T, lr, 5.0, n_points=6, rtol=1e-10, atol=1e-12)
+    theta = np.einsum("pm,pn->pmn", t, t)
+    T = theta.mean(0)
+    sol = dyn.hmm_online_ode(np.ones(P), q, r, theta, T, lr, 5.0, n_points=6, rtol=1e-10, atol=1e-12)
     ref = dyn.saad_solla_ode(K, M, lr, T, q.mean(0), r.mean(0), 5.0, n_points=6, rtol=1e-10, atol=1e-12)
     assert_allclose(sol.Q, ref.Q, rtol=1e-6, atol=1e-8)
     assert_allclose(sol.R, ref.R, rtol=1e-6, atol=1e-8)
@@ -138,8 +138,8 @@ def test_permutation_symmetry_and_symmetric_q():
     W, F, Wl = _small_model(2)
     s = dyn.hmm_ode_initial_state(W, F, Wl, "erf")
     s2 = dyn.hmm_ode_initial_state(W[::-1], F, Wl, "erf")
-    a = dyn.hmm_online_ode(s.rho, s.q, s.r, s.tau, s.T, 0.5, 2.0, weights=s.weights, n_points=3)
-    b = dyn.hmm_online_ode(s2.rho, s2.q, s2.r, s2.tau, s2.T, 0.5, 2.0, weights=s2.weights, n_points=3)
+    a = dyn.hmm_online_ode(s.rho, s.q, s.r, s.theta, s.T, 0.5, 2.0, weights=s.weights, n_points=3)
+    b = dyn.hmm_online_ode(s2.rho, s2.q, s2.r, s2.theta, s2.T, 0.5, 2.0, weights=s2.weights, n_points=3)
     assert_allclose(b.Q, a.Q[:, ::-1, ::-1], rtol=1e-6, atol=1e-9)
     assert_allclose(b.R, a.R[:, ::-1, :], rtol=1e-6, atol=1e-9)
     assert_allclose(a.eps_g, b.eps_g, rtol=1e-6)
@@ -167,7 +167,7 @@ def _simulate(seeds, N=300, D=30, K=2, M=2, lr=0.5, t_max=12.0, n_test=2000, n_r
         _, err, _ = dyn.train_committee_on_data(sample, K, lr, int(t_max * N), rng=rng, W0=W0, eval_X=Xt, eval_y=yt,
                                                 n_records=n_records)
         s = dyn.hmm_ode_initial_state(W0, F, Wl, "sign")
-        ode = dyn.hmm_online_ode(s.rho, s.q, s.r, s.tau, s.T, lr, t_max, weights=s.weights, n_points=n_records + 1)
+        ode = dyn.hmm_online_ode(s.rho, s.q, s.r, s.theta, s.T, lr, t_max, weights=s.weights, n_points=n_records + 1)
         iid = dyn.saad_solla_ode(K, M, lr, s.T, s.Q, s.R, t_max, n_points=n_records + 1)
         out.append((err, ode.eps_g, iid.eps_g))
     return np.array(out)
@@ -207,19 +207,19 @@ def test_bad_input():
     with pytest.raises(ValueError, match="`W_latent` must have shape"):
         dyn.hmm_ode_initial_state(W, F, Wl[:, :-1])
     s = dyn.hmm_ode_initial_state(W, F, Wl)
-    args = (s.rho, s.q, s.r, s.tau, s.T, 0.5, 1.0)
+    args = (s.rho, s.q, s.r, s.theta, s.T, 0.5, 1.0)
     with pytest.raises(ValueError, match="`rho` must hold positive"):
         dyn.hmm_online_ode(-s.rho, *args[1:])
     with pytest.raises(ValueError, match="`q0` must have shape"):
         dyn.hmm_online_ode(s.rho[:-1], *args[1:])
     with pytest.raises(ValueError, match="`r0` must have shape"):
         dyn.hmm_online_ode(s.rho, s.q, s.r[:, :, :1], *args[3:])
-    with pytest.raises(ValueError, match="`tau` must have shape"):
-        dyn.hmm_online_ode(s.rho, s.q, s.r, s.tau[:, :1, :1], *args[4:])
+    with pytest.raises(ValueError, match="`theta` must have shape"):
+        dyn.hmm_online_ode(s.rho, s.q, s.r, s.theta[:, :1, :1], *args[4:])
     with pytest.raises(ValueError, match="`weights` must hold"):
         dyn.hmm_online_ode(*args, weights=-s.weights)
     with pytest.raises(ValueError, match="positive definite"):
-        dyn.hmm_online_ode(s.rho, 0 * s.q, s.r, s.tau, s.T, 0.5, 1.0)
+        dyn.hmm_online_ode(s.rho, 0 * s.q, s.r, s.theta, s.T, 0.5, 1.0)
     with pytest.raises(ValueError, match="`lr`"):
         dyn.hmm_online_ode(*args[:5], 0.0, 1.0)
     with pytest.raises(ValueError, match="`t_max`"):

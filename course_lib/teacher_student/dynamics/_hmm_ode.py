@@ -11,7 +11,7 @@ The dynamics of :math:`Q, R` close once they are resolved on the eigenvectors :m
 (eigenvalues :math:`\rho_\tau`): with :math:`w_{k\tau} = w_k\cdot v_\tau` and
 :math:`t_{m\tau} = \sqrt N\, b\, v_\tau^\top F^\top\tilde w_m/D`, the densities
 :math:`q^\tau_{kl} = w_{k\tau}w_{l\tau}`, :math:`r^\tau_{km} = w_{k\tau}t_{m\tau}`,
-:math:`\tau^\tau_{mn} = t_{m\tau}t_{n\tau}` give :math:`Q = \sum_\tau p_\tau\rho_\tau q^\tau`,
+:math:`\theta^\tau_{mn} = t_{m\tau}t_{n\tau}` give :math:`Q = \sum_\tau p_\tau\rho_\tau q^\tau`,
 :math:`R = \sum_\tau p_\tau r^\tau` (weights :math:`p_\tau = 1/N`).
 """
 
@@ -93,7 +93,7 @@ class HMMODEState:
         Weight :math:`p_\tau` of each entry (1/N, or (N - D)/N for the lumped one).
     q : ndarray, shape (P, K, K)
     r : ndarray, shape (P, K, M)
-    tau : ndarray, shape (P, M, M)
+    theta : ndarray, shape (P, M, M)
     T : ndarray, shape (M, M)
         Teacher covariance :math:`\tilde W\tilde W^\top/D`.
     Q, R : ndarray
@@ -111,7 +111,7 @@ class HMMODEState:
     weights: np.ndarray
     q: np.ndarray
     r: np.ndarray
-    tau: np.ndarray
+    theta: np.ndarray
     T: np.ndarray
     Q: np.ndarray
     R: np.ndarray
@@ -123,7 +123,7 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
     With :math:`F = U S V^\top` (thin SVD), :math:`\Omega = b^2F^\top F/D + (c - b^2)I_N` has the eigenvalues
     :math:`\rho_\tau = b^2s_\tau^2/D + c - b^2` on the columns of :math:`V` and :math:`c - b^2` on their orthogonal
     complement. The components :math:`w_{k\tau} = w_k\cdot v_\tau`, :math:`t_{m\tau} = \sqrt N\,b\,s_\tau
-    (U^\top\tilde w_m)_\tau/D` give the densities :math:`q^\tau, r^\tau, \tau^\tau` of :func:`hmm_online_ode`; on the
+    (U^\top\tilde w_m)_\tau/D` give the densities :math:`q^\tau, r^\tau, \theta^\tau` of :func:`hmm_online_ode`; on the
     complement the teacher has no component and the student's is lumped into one entry of weight (N - D)/N (exact:
     the ODE treats all directions with the same eigenvalue alike).
 
@@ -186,7 +186,7 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
     weights = np.full(D, 1.0 / N)
     q = comp.T[:, :, None] * comp.T[:, None, :]
     r = comp.T[:, :, None] * tcomp.T[:, None, :]
-    tau = tcomp.T[:, :, None] * tcomp.T[:, None, :]
+    theta = tcomp.T[:, :, None] * tcomp.T[:, None, :]
     M = W_latent.shape[0]
     if N > D:
         rest = W @ W.T - comp @ comp.T  # projections on the complement of the row space of F
@@ -194,14 +194,14 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
         weights = np.append(weights, (N - D) / N)
         q = np.concatenate([q, rest[None] / (N - D)])
         r = np.concatenate([r, np.zeros((1, K, M))])
-        tau = np.concatenate([tau, np.zeros((1, M, M))])
+        theta = np.concatenate([theta, np.zeros((1, M, M))])
     T = W_latent @ W_latent.T / D
     Q = np.einsum("p,pkl->kl", weights * rho, q)
     R = np.einsum("p,pkm->km", weights, r)
-    return HMMODEState(rho, weights, q, r, tau, T, Q, R)
+    return HMMODEState(rho, weights, q, r, theta, T, Q, R)
 
 
-def _drift(q, r, tau, rho, wts, T, lr):
+def _drift(q, r, theta, rho, wts, T, lr):
     """d q / dt, d r / dt of every density entry and the current (Q, R)."""
     K = q.shape[1]
     M = T.shape[0]
@@ -225,7 +225,7 @@ def _drift(q, r, tau, rho, wts, T, lr):
     GS, GT = G[:K], G[K:]
     A = rho[:, None, None] * np.einsum("pkl,lj->pkj", q, GS) + np.einsum("pkn,nj->pkj", r, GT)
     dq = lr * (A + np.swapaxes(A, 1, 2)) + lr * lr * rho[:, None, None] * E4[None]
-    dr = lr * (rho[:, None, None] * np.einsum("lk,plm->pkm", GS, r) + np.einsum("nk,pnm->pkm", GT, tau))
+    dr = lr * (rho[:, None, None] * np.einsum("lk,plm->pkm", GS, r) + np.einsum("nk,pnm->pkm", GT, theta))
     return dq, dr, Q, R
 
 
@@ -265,7 +265,7 @@ class HMMODESolution:
     n_evaluations: int
 
 
-def hmm_online_ode(rho, q0, r0, tau, T, lr, t_max, *, weights=None, n_points=101, rtol=1e-7, atol=1e-9):
+def hmm_online_ode(rho, q0, r0, theta, T, lr, t_max, *, weights=None, n_points=101, rtol=1e-7, atol=1e-9):
     r"""Integrate the Gaussian-equivalence ODEs of online SGD in the hidden manifold model.
 
     For every entry :math:`\tau` of the spectrum of :math:`\Omega` (eigenvalue :math:`\rho_\tau`, weight
@@ -274,14 +274,14 @@ def hmm_online_ode(rho, q0, r0, tau, T, lr, t_max, *, weights=None, n_points=101
     :math:`G = \Sigma^{-1}A^\top = [G_S; G_T]`,
 
     .. math::
-        \frac{dr^\tau}{dt} = \eta\,\bigl(\rho_\tau G_S^\top r^\tau + G_T^\top\tau^\tau\bigr),\qquad
+        \frac{dr^\tau}{dt} = \eta\,\bigl(\rho_\tau G_S^\top r^\tau + G_T^\top\theta^\tau\bigr),\qquad
         \frac{dq^\tau}{dt} = \eta\,(A^\tau + A^{\tau\top}) + \eta^2\rho_\tau\,\mathbb E[\delta\delta^\top],\quad
         A^\tau = \rho_\tau q^\tau G_S + r^\tau G_T,
 
     with :math:`Q = \sum_\tau p_\tau\rho_\tau q^\tau`, :math:`R = \sum_\tau p_\tau r^\tau`; the Gaussian averages are
     the closed forms of :func:`erf_i3` and :func:`erf_i4`. The projection :math:`\mathbb E[\delta_k x_\tau] =
     \operatorname{Cov}(x_\tau, u)\Sigma^{-1}\mathbb E[\delta_k u]` (Stein's lemma) is what closes the equations.
-    For :math:`\rho\equiv1` and :math:`T = \sum_\tau p_\tau\tau^\tau` they reduce to :func:`saad_solla_rhs`.
+    For :math:`\rho\equiv1` and :math:`T = \sum_\tau p_\tau\theta^\tau` they reduce to :func:`saad_solla_rhs`.
 
     Parameters
     ----------
@@ -291,7 +291,7 @@ def hmm_online_ode(rho, q0, r0, tau, T, lr, t_max, *, weights=None, n_points=101
         Initial student densities (symmetric).
     r0 : array_like, shape (P, K, M)
         Initial student-teacher densities.
-    tau : array_like, shape (P, M, M)
+    theta : array_like, shape (P, M, M)
         Teacher densities (constant in time).
     T : array_like, shape (M, M)
         Teacher covariance (positive semi-definite).
@@ -335,7 +335,7 @@ def hmm_online_ode(rho, q0, r0, tau, T, lr, t_max, *, weights=None, n_points=101
     P = rho.size
     q0 = check_array("q0", q0, ndim=3)
     r0 = check_array("r0", r0, ndim=3)
-    tau = check_array("tau", tau, ndim=3)
+    theta = check_array("theta", theta, ndim=3)
     T = check_array("T", T, ndim=2)
     if q0.shape[0] != P or q0.shape[1] != q0.shape[2]:
         raise ValueError(f"`q0` must have shape (P, K, K) with P = {P} (the length of `rho`), got {q0.shape}.")
@@ -345,8 +345,8 @@ def hmm_online_ode(rho, q0, r0, tau, T, lr, t_max, *, weights=None, n_points=101
         raise ValueError(f"`T` must be a symmetric (M, M) matrix, got shape {T.shape}.")
     if r0.shape != (P, K, M):
         raise ValueError(f"`r0` must have shape (P, K, M) = {(P, K, M)}, got {r0.shape}.")
-    if tau.shape != (P, M, M):
-        raise ValueError(f"`tau` must have shape (P, M, M) = {(P, M, M)}, got {tau.shape}.")
+    if theta.shape != (P, M, M):
+        raise ValueError(f"`theta` must have shape (P, M, M) = {(P, M, M)}, got {theta.shape}.")
     if not np.allclose(q0, np.swapaxes(q0, 1, 2)):
         raise ValueError("`q0` must be symmetric in its last two axes.")
     if weights is None:
@@ -374,7 +374,7 @@ def hmm_online_ode(rho, q0, r0, tau, T, lr, t_max, *, weights=None, n_points=101
     def fun(_t, y):
         q = y[:nq].reshape(P, K, K)
         r = y[nq:].reshape(P, K, M)
-        dq, dr, _, _ = _drift(q, r, tau, rho, wts, T, lr)
+        dq, dr, _, _ = _drift(q, r, theta, rho, wts, T, lr)
         return np.concatenate([dq.ravel(), dr.ravel()])
 
     t_eval = np.linspace(0.0, t_max, n_points)
