@@ -4,6 +4,7 @@ Every name listed in `__all__` here becomes part of the public API of the packag
 """
 
 from ._hidden_manifold import HiddenManifoldData, hidden_manifold_data
+from ._hmm_ode import HMMODESolution, HMMODEState, hmm_gaussian_constants, hmm_ode_initial_state, hmm_online_ode
 from ._online_sgd import OnlineSGDResult, committee_output, online_sgd_committee, train_committee_on_data
 from ._saad_solla import (
     CommitteePlateau,
@@ -36,4 +37,9 @@ __all__: list[str] = [
     "spherical_p2_energy",
     "spherical_p2_gradient_flow",
     "train_committee_on_data",
+    "HMMODESolution",
+    "HMMODEState",
+    "hmm_gaussian_constants",
+    "hmm_ode_initial_state",
+    "hmm_online_ode",
 ]
