@@ -17,6 +17,7 @@ from ._bias import (
     min_l1_interpolant,
     min_norm_interpolant,
 )
+from ._critical import CriticalPoints, critical_points
 from ._geometry import (
     ReluNetPath,
     hyperbolic_bregman_interpolant,
@@ -81,4 +82,6 @@ __all__ = [
     "sgd",
     "sgd_limit_covariance",
     "step_schedule",
+    "CriticalPoints",
+    "critical_points",
 ]
