@@ -91,6 +91,14 @@ from ._random_features import (
     random_features_stieltjes,
 )
 from ._silverstein import silverstein_pdf
+from ._hessian_rmt import (
+    DeepTanhTraining,
+    deep_tanh_train,
+    hessian_pb_critical_epsilon,
+    hessian_pb_density,
+    hessian_pb_negative_fraction,
+    hessian_pb_support,
+)
 from ._deterministic import ridge_risk_anisotropic
 from ._spiked import (
     SpikedSample,
@@ -188,4 +196,10 @@ __all__ = [
     "frechet_cdf",
     "heavy_tailed_wigner",
     "power_law_fit",
+    "DeepTanhTraining",
+    "deep_tanh_train",
+    "hessian_pb_critical_epsilon",
+    "hessian_pb_density",
+    "hessian_pb_negative_fraction",
+    "hessian_pb_support",
 ]
