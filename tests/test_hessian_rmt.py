@@ -103,7 +103,7 @@ def test_deep_tanh_train_target_stops():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="phi"):
+    with pytest.raises(ValueError, match="ratio"):
         rmt.hessian_pb_density(1.0, 0.0, 0.1)
     with pytest.raises(ValueError, match="epsilon"):
         rmt.hessian_pb_density(1.0, 0.5, -0.1)
@@ -111,7 +111,7 @@ def test_bad_input():
         rmt.hessian_pb_support(0.5, 0.0)
     with pytest.raises(ValueError, match="x"):
         rmt.hessian_pb_density([np.nan], 0.5, 0.1)
-    with pytest.raises(TypeError, match="phi"):
+    with pytest.raises(TypeError, match="ratio"):
         rmt.hessian_pb_critical_epsilon("a")
     with pytest.raises(ValueError, match="n_quad"):
         rmt.hessian_pb_negative_fraction(0.5, 0.1, n_quad=2)

@@ -25,7 +25,7 @@ _EPS_MAX = 1e4
 
 
 def _check_pb(phi, epsilon, eps_open=False):
-    phi = check_real("phi", phi, lower=0.0, lower_open=True, upper=_PHI_MAX)
+    phi = check_real("ratio", phi, lower=0.0, lower_open=True, upper=_PHI_MAX)
     epsilon = check_real("epsilon", epsilon, lower=0.0, lower_open=eps_open, upper=_EPS_MAX)
     return phi, epsilon
 
@@ -75,17 +75,17 @@ def _density(x, phi, eps):
     return np.max(np.abs(roots.imag), axis=-1) / np.pi
 
 
-def hessian_pb_density(x, phi, epsilon):
+def hessian_pb_density(x, ratio, epsilon):
     r"""Spectral density of the Pennington--Bahri Hessian model: Marchenko--Pastur :math:`\boxplus` semicircle.
 
     The model writes the Hessian as :math:`H = H_0 + H_1` with :math:`H_0` a Wishart matrix (the Gauss--Newton
-    part) whose spectrum is the Marchenko--Pastur law of ratio :math:`\phi`, mean 1 and variance :math:`\phi`
-    (with an atom of mass :math:`1 - 1/\phi` at 0 when :math:`\phi > 1`), and :math:`H_1` a Wigner matrix whose
+    part) whose spectrum is the Marchenko--Pastur law of ratio :math:`\gamma`, mean 1 and variance :math:`\gamma`
+    (with an atom of mass :math:`1 - 1/\gamma` at 0 when :math:`\gamma > 1`), and :math:`H_1` a Wigner matrix whose
     semicircle has variance :math:`\epsilon` (the residual term, proportional to the loss), the two free. The
     Cauchy transform of :math:`H` solves :math:`G = G_{\mathrm{MP}}(z - \epsilon G)` (subordination with a
     semicircle), i.e. the cubic
 
-    .. math:: -\phi\epsilon\,G^3 + (\phi z + \epsilon)\,G^2 - (z + \phi - 1)\,G + 1 = 0,
+    .. math:: -\gamma\epsilon\,G^3 + (\gamma z + \epsilon)\,G^2 - (z + \gamma - 1)\,G + 1 = 0,
 
     and the density is :math:`|\operatorname{Im}G(x)|/\pi` for the complex pair of roots at real :math:`x`
     (0 where the three roots are real).
@@ -94,8 +94,8 @@ def hessian_pb_density(x, phi, epsilon):
     ----------
     x : float or array_like
         Real points (finite).
-    phi : float
-        The ratio :math:`\phi\in(0, 10^4]` of the Wishart part (parameters per sample).
+    ratio : float
+        The ratio :math:`\gamma\in(0, 10^4]` of the Wishart part (parameters per sample).
     epsilon : float
         The variance :math:`\epsilon\in[0, 10^4]` of the semicircle; 0 gives the Marchenko--Pastur density
         (its atom at 0 is not part of the density).
@@ -110,7 +110,7 @@ def hessian_pb_density(x, phi, epsilon):
     TypeError
         If an argument is not real.
     ValueError
-        If ``x`` is not finite or ``phi``, ``epsilon`` are out of range.
+        If ``x`` is not finite or ``ratio``, ``epsilon`` are out of range.
 
     References
     ----------
@@ -125,7 +125,7 @@ def hessian_pb_density(x, phi, epsilon):
     0.4078
     """
     x = check_array("x", x, max_abs=1e100)
-    phi, eps = _check_pb(phi, epsilon)
+    phi, eps = _check_pb(ratio, epsilon)
     if eps == 0.0:
         out = np.asarray(marchenko_pastur_pdf(x, phi), dtype=float)
     else:
@@ -133,7 +133,7 @@ def hessian_pb_density(x, phi, epsilon):
     return float(out) if out.ndim == 0 else out
 
 
-def hessian_pb_support(phi, epsilon):
+def hessian_pb_support(ratio, epsilon):
     r"""The support of the Pennington--Bahri density (:func:`hessian_pb_density`), as a list of intervals.
 
     The edges are the real roots, in :math:`x`, of the discriminant of the cubic of :func:`hessian_pb_density`, a
@@ -141,7 +141,7 @@ def hessian_pb_support(phi, epsilon):
 
     Parameters
     ----------
-    phi : float
+    ratio : float
         In :math:`(0, 10^4]`.
     epsilon : float
         In :math:`(0, 10^4]`.
@@ -166,23 +166,23 @@ def hessian_pb_support(phi, epsilon):
     >>> round(float(lo), 3), round(float(hi), 3)
     (-0.095, 2.095)
     """
-    phi, eps = _check_pb(phi, epsilon, eps_open=True)
+    phi, eps = _check_pb(ratio, epsilon, eps_open=True)
     return _support(phi, eps)
 
 
-def hessian_pb_critical_epsilon(phi):
-    r"""The critical residual variance :math:`\epsilon_c(\phi)` at which the model Hessian acquires negative eigenvalues.
+def hessian_pb_critical_epsilon(ratio):
+    r"""The critical residual variance :math:`\epsilon_c(\gamma)` at which the model Hessian acquires negative eigenvalues.
 
-    For :math:`\phi < 1` the lower edge of :func:`hessian_pb_support` reaches 0 when :math:`\epsilon = \epsilon_c`, the
+    For :math:`\gamma < 1` the lower edge of :func:`hessian_pb_support` reaches 0 when :math:`\epsilon = \epsilon_c`, the
     positive root of the discriminant of the cubic at :math:`x = 0`:
 
-    .. math:: -4\epsilon^2 + \bigl[(1-\phi)^2 - 18\phi(1-\phi) - 27\phi^2\bigr]\epsilon + 4\phi(1-\phi)^3 = 0.
+    .. math:: -4\epsilon^2 + \bigl[(1-\gamma)^2 - 18\gamma(1-\gamma) - 27\gamma^2\bigr]\epsilon + 4\gamma(1-\gamma)^3 = 0.
 
-    For :math:`\phi\ge1` the atom of the Wishart part at 0 makes every :math:`\epsilon > 0` critical: returns 0.
+    For :math:`\gamma\ge1` the atom of the Wishart part at 0 makes every :math:`\epsilon > 0` critical: returns 0.
 
     Parameters
     ----------
-    phi : float
+    ratio : float
         In :math:`(0, 10^4]`.
 
     Returns
@@ -192,7 +192,7 @@ def hessian_pb_critical_epsilon(phi):
     Raises
     ------
     TypeError, ValueError
-        If ``phi`` is not real or out of range.
+        If ``ratio`` is not real or out of range.
 
     References
     ----------
@@ -203,7 +203,7 @@ def hessian_pb_critical_epsilon(phi):
     >>> round(hessian_pb_critical_epsilon(1e-12), 6)     # phi -> 0: a semicircle of radius 1 centred at 1
     0.25
     """
-    phi = check_real("phi", phi, lower=0.0, lower_open=True, upper=_PHI_MAX)
+    phi = check_real("ratio", ratio, lower=0.0, lower_open=True, upper=_PHI_MAX)
     if phi >= 1.0:
         return 0.0
     b = (1.0 - phi) ** 2 - 18.0 * phi * (1.0 - phi) - 27.0 * phi**2
@@ -213,18 +213,18 @@ def hessian_pb_critical_epsilon(phi):
     return float((b + disc) / 8.0) if b >= 0.0 else float(2.0 * c / (disc - b))
 
 
-def hessian_pb_negative_fraction(phi, epsilon, *, n_quad=200):
-    r"""The index of the model Hessian: the mass :math:`\alpha(\epsilon, \phi)` of the density on :math:`(-\infty, 0)`.
+def hessian_pb_negative_fraction(ratio, epsilon, *, n_quad=200):
+    r"""The index of the model Hessian: the mass :math:`\alpha(\epsilon, \gamma)` of the density on :math:`(-\infty, 0)`.
 
     Integrates :func:`hessian_pb_density` over each interval of :func:`hessian_pb_support` left of 0 by
     Gauss--Legendre quadrature after the substitution :math:`x = \ell + (r - \ell)u^2` (which removes the
     square-root edge at :math:`\ell`; :math:`r = \min(\text{upper edge}, 0)`, or the cosine substitution when the
-    whole interval lies left of 0). Near :math:`\epsilon_c` (:func:`hessian_pb_critical_epsilon`, :math:`\phi < 1`),
+    whole interval lies left of 0). Near :math:`\epsilon_c` (:func:`hessian_pb_critical_epsilon`, :math:`\gamma < 1`),
     :math:`\alpha\propto(\epsilon - \epsilon_c)^{3/2}` (Pennington and Bahri 2017).
 
     Parameters
     ----------
-    phi : float
+    ratio : float
         In :math:`(0, 10^4]`.
     epsilon : float
         In :math:`[0, 10^4]`; 0 gives 0.
@@ -250,7 +250,7 @@ def hessian_pb_negative_fraction(phi, epsilon, *, n_quad=200):
     >>> round(hessian_pb_negative_fraction(1e-8, 1.0), 4)      # semicircle of radius 2 around 1: F(0)
     0.1955
     """
-    phi, eps = _check_pb(phi, epsilon)
+    phi, eps = _check_pb(ratio, epsilon)
     n_quad = check_int("n_quad", n_quad, minimum=10, maximum=10_000)
     if eps == 0.0:
         return 0.0
