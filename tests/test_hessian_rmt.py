@@ -124,3 +124,11 @@ def test_bad_input():
         rmt.deep_tanh_train(X, Y[:3], depth=2, width=4, sigma_w=1.0, lr=0.1, n_steps=1)
     with pytest.raises(FloatingPointError, match="lr"):
         rmt.deep_tanh_train(100 * X, 1e6 * Y, depth=2, width=4, sigma_w=1.0, lr=1e3, n_steps=50, rng=0)
+
+
+@pytest.mark.parametrize("ratio", [2.0, 3.0, 10.0])
+def test_pb_atom_split_in_half(ratio):
+    # gamma > 1, eps -> 0: the atom of mass 1 - 1/gamma at 0 is spread symmetrically by the semicircle, so half of it
+    # lies left of 0 (the continuous part of the Marchenko-Pastur law stays at positive eigenvalues)
+    assert_allclose(rmt.hessian_pb_negative_fraction(ratio, 1e-12), 0.5 * (1 - 1 / ratio), rtol=1e-4)
+    assert rmt.hessian_pb_support(ratio, 1e-4).shape == (2, 2)  # the spread atom and the bulk are separate intervals
