@@ -92,6 +92,14 @@ from ._random_features import (
 )
 from ._silverstein import silverstein_pdf
 from ._rank_test import SequentialRankTest, sequential_rank_test
+from ._hessian_rmt import (
+    DeepTanhTraining,
+    deep_tanh_train,
+    hessian_pb_critical_epsilon,
+    hessian_pb_density,
+    hessian_pb_negative_fraction,
+    hessian_pb_support,
+)
 from ._deterministic import ridge_risk_anisotropic
 from ._spiked import (
     SpikedSample,
@@ -191,4 +199,10 @@ __all__ = [
     "power_law_fit",
     "SequentialRankTest",
     "sequential_rank_test",
+    "DeepTanhTraining",
+    "deep_tanh_train",
+    "hessian_pb_critical_epsilon",
+    "hessian_pb_density",
+    "hessian_pb_negative_fraction",
+    "hessian_pb_support",
 ]
