@@ -157,3 +157,11 @@ def test_bad_times(t, dt, match):
 def test_zero_time_returns_the_initial_law():
     fl = K.relu_mean_field_flow([1.0], [[1.0, 2.0]], [1.0], [1.0], [[1.0, 0.0]], t=0.0)
     assert fl.risks.shape == (1,) and np.array_equal(fl.W, [[1.0, 2.0]])
+
+
+def test_risk_is_nonnegative_and_rotation_invariant():
+    a, W, p, b, V = _model(seed=5, d=4)
+    Q = np.linalg.qr(np.random.default_rng(6).standard_normal((4, 4)))[0]
+    r, rq = K.relu_mean_field_risk(a, W, p, b, V), K.relu_mean_field_risk(a, W @ Q, p, b, V @ Q)
+    assert r.risk >= 0 and rq.risk == pytest.approx(r.risk, rel=1e-12)
+    assert np.allclose(rq.grad_W, r.grad_W @ Q, atol=1e-12)
