@@ -101,13 +101,13 @@ def _delta_method_setup():
     h = 1e-4
     g = (F(p + h * np.eye(4)) - F(p - h * np.eye(4))) / (2 * h)
     c_sd = np.sqrt(g @ (np.diag(p) - np.outer(p, p)) @ g)
-    return F, p, c_sd, rng
+    return F, p, c_sd, rng, (a, W, b, V)
 
 
 def test_delta_method_predicts_the_seed_to_seed_sd_and_rejects_a_one_over_m_law():
     # sd of R_m(t) - F_t(p) = sqrt(grad F' Sigma grad F / m) (delta method, multinomial masses). 400 seeds: relative
     # s.e. of an sd is 1/sqrt(2*399) = 0.035; tolerance 0.15 (about four of them), as in the lecture.
-    F, p, c_sd, rng = _delta_method_setup()
+    F, p, c_sd, rng, (a, W, b, V) = _delta_method_setup()
     seeds, tol = 400, 0.15
     sds = {}
     for m in (100, 1600):
@@ -115,6 +115,12 @@ def test_delta_method_predicts_the_seed_to_seed_sd_and_rejects_a_one_over_m_law(
         assert abs(sds[m] / (c_sd / np.sqrt(m)) - 1) < tol
     # negative control: a 1/m law anchored at m = 100 is rejected by the same tolerance at m = 1600
     assert abs(sds[1600] / (sds[100] * 100 / 1600) - 1) > tol
+    # negative control: the constant of the initial risk R_m(0) (static CLT, no dynamics) is rejected too
+    p_h = p + 1e-4 * np.vstack([np.eye(4), -np.eye(4)])
+    r0 = [K.relu_mean_field_risk(a, W, q, b, V).risk for q in p_h]
+    g0 = (np.array(r0[:4]) - np.array(r0[4:])) / 2e-4
+    c_static = np.sqrt(g0 @ (np.diag(p) - np.outer(p, p)) @ g0)
+    assert abs(sds[1600] / (c_static / np.sqrt(1600)) - 1) > tol
 
 
 def test_zero_unit_has_zero_gradient_and_bad_dt_warns():
