@@ -20,6 +20,7 @@ from ._double_descent import (
     ridgeless_risk,
     risk_curve,
 )
+from ._mean_field import MeanFieldFlow, MeanFieldRisk, relu_mean_field_flow, relu_mean_field_risk
 from ._ntk import (
     TrainResult,
     TwoLayerNetwork,
@@ -69,4 +70,8 @@ __all__ = [
     "risk_curve",
     "train_two_layer",
     "two_layer_network",
+    "MeanFieldFlow",
+    "MeanFieldRisk",
+    "relu_mean_field_flow",
+    "relu_mean_field_risk",
 ]
