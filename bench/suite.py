@@ -7,6 +7,7 @@ list of :class:`~bench.harness.Result`. Sizes and repetition counts are in ``_si
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -536,6 +537,7 @@ ROW_PREFIXES = {
     "state_evolution": ("GLM state evolution",),
     "tensor": ("matrix-tensor",),
     "numba": ("numba cold/warm",),
+    "book": ("book:",),
 }
 
 BENCHMARKS = {
@@ -554,6 +556,17 @@ NUMBA_NOTEBOOKS = ("lectures/05_spin_glasses/curie_weiss_to_sk.ipynb", "lectures
                    "lectures/04_rmt/spectral_edge_tracy_widom.ipynb")
 
 
+def _toc_notebooks(prefix="lectures/"):
+    """The notebooks of ``_toc.yml`` under ``prefix``, in the book's order."""
+    toc = (ROOT / "_toc.yml").read_text()
+    return [f"{m}.ipynb" for m in re.findall(r"file:\s*(\S+)", toc) if m.startswith(prefix)
+            and (ROOT / f"{m}.ipynb").exists()]
+
+
+def _numba_cache_files():
+    return set((ROOT / "course_lib").rglob("__pycache__/*.nb[ic]"))
+
+
 def _execute_notebook(path):
     import nbformat
     from nbclient import NotebookClient
@@ -565,21 +578,76 @@ def _execute_notebook(path):
 
 
 def bench_numba(smoke, bw):
-    """Cold (numba's on-disk cache of course_lib emptied) vs warm execution of the lectures that compile the most."""
+    """Cold (numba's on-disk cache of course_lib emptied) vs warm execution of every lecture that compiles a kernel.
+
+    Each lecture of the table of contents is executed once from an empty cache; where that execution wrote numba
+    cache files (it compiled something), it is executed again with the cache filled. ``BENCH_NUMBA_NOTEBOOKS`` (a
+    comma-separated list of paths) restricts the set."""
     if smoke:
         return []
-    out = []
-    for rel in NUMBA_NOTEBOOKS:
+    only = os.environ.get("BENCH_NUMBA_NOTEBOOKS")
+    rels = [x.strip() for x in only.split(",") if x.strip()] if only else _toc_notebooks()
+    out, skipped = [], []
+    for rel in rels:
         path = ROOT / rel
-        for f in (ROOT / "course_lib").rglob("__pycache__/*.nb[ic]"):
+        for f in _numba_cache_files():
             f.unlink()
         cold = _execute_notebook(path)
+        compiled = _numba_cache_files()
+        if not compiled:
+            skipped.append(path.stem)
+            continue
         warm = _execute_notebook(path)
-        out.append(Result(f"numba cold/warm: {path.stem}", "whole notebook, one execution each",
+        out.append(Result(f"numba cold/warm: {path.stem}", f"whole notebook, one execution each; "
+                          f"{len(compiled)} cache files written",
                           Timing([warm], [cold], 1, 1), "warm (numba cache filled)", "cold (cache emptied)", "-", "-",
                           target="cold / warm <= 1.15",
                           notes=["ratio column = cold / warm; one execution each (a notebook takes tens of seconds)"]))
+    if out and skipped:
+        out[-1].notes.append(f"lectures that compile no numba kernel (one execution, no row): {', '.join(skipped)}")
     return out
 
 
+def bench_book(smoke, bw):
+    """Execution time of every notebook of the book, read from the jupyter-cache of the last ``make book``.
+
+    ``make book`` executes the notebooks two at a time; the wall time of that phase is bounded below by the
+    longest-processing-time schedule of the recorded times on two workers, which is what the row reports beside the
+    sum. Nothing is timed here: run ``make book`` (on an otherwise idle machine) first."""
+    if smoke:
+        return []
+    from jupyter_cache import get_cache
+
+    cache_dir = ROOT / "_build" / ".jupyter_cache"
+    if not cache_dir.exists():
+        print("[bench] book: no _build/.jupyter_cache (run `make book` first); row skipped", file=sys.stderr)
+        return []
+    latest = {}
+    for rec in get_cache(str(cache_dir)).list_cache_records():
+        sec = (rec.data or {}).get("execution_seconds")
+        uri = str(Path(rec.uri).resolve())
+        if sec is not None and (uri not in latest or rec.created > latest[uri][0]):
+            latest[uri] = (rec.created, float(sec))
+    wanted = {str((ROOT / x).resolve()) for x in _toc_notebooks("")}
+    times = {Path(u).relative_to(ROOT.resolve()).as_posix(): t for u, (_, t) in latest.items() if u in wanted}
+    missing = sorted(Path(u).relative_to(ROOT.resolve()).as_posix() for u in wanted - set(latest))
+    if not times:
+        return []
+    loads = [0.0, 0.0]
+    for t in sorted(times.values(), reverse=True):
+        loads[loads.index(min(loads))] += t
+    total, slowest = sum(times.values()), max(times, key=times.get)
+    oldest = min(c for u, (c, _) in latest.items() if u in wanted)
+    notes = [f"per notebook (s): " + ", ".join(f"{Path(k).stem} {v:.1f}" for k, v in
+                                               sorted(times.items(), key=lambda kv: -kv[1]))]
+    if missing:
+        notes.append(f"no execution record (not executed by the last build): {', '.join(missing)}")
+    return [Result("book: notebook execution", f"{len(times)} notebooks of `_toc.yml`, executed by `make book` "
+                   f"(records from {oldest:%Y-%m-%d %H:%M} on)",
+                   Timing([max(loads)], [total], 1, 1), "2-worker schedule of the recorded times",
+                   "sum over notebooks", f"slowest: {Path(slowest).stem} {times[slowest]:.1f} s", "-",
+                   target="<= 6 min wall on 2 cores; no notebook > 60 s", notes=notes)]
+
+
 BENCHMARKS["numba"] = bench_numba
+BENCHMARKS["book"] = bench_book
