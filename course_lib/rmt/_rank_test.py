@@ -64,7 +64,9 @@ def sequential_rank_test(eigenvalues, n, level=0.05, *, beta=1, noise_variance=1
     Without spikes the first test rejects with probability :math:`\alpha + o(1)`, so
     :math:`\mathbb P(\hat r \ge 1) \to \alpha`; a spike above the BBP threshold :math:`\theta > \sigma^2\sqrt{d/n}`
     puts :math:`\lambda_k` at a distance of order one above the edge, i.e. :math:`n^{2/3}` Tracy--Widom scales, and is
-    detected with probability tending to one; a spike below it is not detectable by any eigenvalue test.
+    detected with probability tending to one; a spike below it leaves the limiting Tracy--Widom law of the top
+    eigenvalues unchanged (Bloemendal and Virag 2013 for real data), so it is counted with probability tending to at
+    most :math:`\alpha`, not consistently.
 
     Parameters
     ----------
