@@ -78,6 +78,9 @@ def test_k2_binary_thresholds():
     # in the hard phase the uninformed fixed point is below the perfect one in free entropy, above alpha_alg SE escapes
     fp = ts.committee_state_evolution(1.8, prior="binary", n_nodes=30, tol=1e-9, n_iter=5000)
     assert fp.converged and fp.free_entropy < -2 * math.log(2) and fp.q_diag - fp.q_off > 0.1
+    fine = ts.committee_state_evolution(1.8, prior="binary", n_nodes=60, init=fp.q, tol=1e-9, n_iter=5000)
+    assert_allclose(fine.q, fp.q, atol=1e-4)  # quadrature converged on the (specialised) uninformed branch
+    assert_allclose(fine.free_entropy, fp.free_entropy, atol=1e-5)
     below = ts.committee_state_evolution(1.5, prior="binary", n_nodes=30, tol=1e-9, n_iter=5000)
     assert below.free_entropy > -2 * math.log(2) and abs(below.q_diag - below.q_off) < 1e-4
 

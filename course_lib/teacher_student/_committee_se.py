@@ -233,6 +233,14 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     RuntimeWarning
         If the iteration did not converge within ``n_iter`` steps.
 
+    Notes
+    -----
+    For ``prior="binary"`` perfect recovery :math:`q = I_K` is a fixed point for every :math:`\alpha`. As the iterate
+    approaches it, :math:`V = I - q\to 0` and the channel integrand concentrates on strips of width
+    :math:`\sqrt{V}` that the Gauss--Hermite rule cannot resolve: beyond :math:`\alpha_{alg}` (or from an informed
+    start) the iteration stalls near, not at, :math:`q = I_K` and reports ``converged=False``. The quadrature is accurate
+    on the uninformed branch (:math:`\operatorname{Tr}q/K\lesssim 0.9`); see :func:`committee_binary_thresholds`.
+
     References
     ----------
     .. [1] B. Aubin et al., NeurIPS 2018, arXiv:1806.05451.
