@@ -67,14 +67,44 @@ def _prior_step(qh, n_nodes, sym=False):
     return 0.5 * (q + q.T), psi / len(S)
 
 
+V_SWITCH = 0.15  # below this smallest eigenvalue of V = I - q the channel average uses the sinh-mapped rule
+
+
+@lru_cache(maxsize=16)
+def _gl(n_nodes):
+    return np.polynomial.legendre.leggauss(n_nodes)
+
+
+def _sinh_rule(q, V, n_nodes, L=8.0):
+    """Nodes omega (N, K) and weights for E_{omega ~ N(0, q)}, q positive definite: a tensor Gauss--Legendre rule in
+    u with omega_k = s sinh(u), s = min_k sqrt(V_kk) / 2, which puts nodes on the strips |omega_k| ~ sqrt(V) where the
+    channel integrand varies when q is close to I (Gauss--Hermite in xi cannot resolve them)."""
+    K = q.shape[0]
+    s = max(min(math.sqrt(V[k, k]) for k in range(K)) / 2.0, 1e-7)
+    u, w = _gl(n_nodes)
+    U = math.asinh(L / s)
+    x, wx = s * np.sinh(U * u), U * w * s * np.cosh(U * u)
+    if K == 1:
+        om, wt = x[:, None], wx
+    else:
+        X1, X2 = np.meshgrid(x, x, indexing="ij")
+        om, wt = np.stack([X1.ravel(), X2.ravel()], axis=1), np.outer(wx, wx).ravel()
+    qi = np.linalg.inv(q)
+    dens = np.exp(-0.5 * np.einsum("nk,kl,nl->n", om, qi, om)) / math.sqrt((2 * math.pi) ** K * np.linalg.det(q))
+    return om, wt * dens
+
+
 def _channel_step(q, n_nodes, sym=False):
     """Channel step: (q_hat / alpha, Psi_out = E sum_y Z log Z) for the K = 1 (sign) or K = 2 committee."""
     K = q.shape[0]
-    xi, wts = _gh(K, n_nodes, sym)
     V = np.eye(K) - q
     ev, U = np.linalg.eigh(V)
     V = (U * np.clip(ev, 1e-10, None)) @ U.T
-    omega = xi @ _sqrtm_psd(q)
+    if not sym and ev[0] < V_SWITCH:  # near perfect recovery (q positive definite there)
+        omega, wts = _sinh_rule(q, V, n_nodes)
+    else:
+        xi, wts = _gh(K, n_nodes, sym)
+        omega = xi @ _sqrtm_psd(q)
     if K == 1:
         s = math.sqrt(V[0, 0])
         a = omega[:, 0] / s
