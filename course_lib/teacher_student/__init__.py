@@ -6,8 +6,9 @@ generalised linear models, and the committee machine. Learning dynamics live in
 :mod:`._glm_api` and :mod:`._committee_api`.
 """
 
-from . import _committee_api, _glm_api
+from . import _committee_api, _committee_binary_api, _glm_api
 from ._committee_api import *  # noqa: F401,F403
+from ._committee_binary_api import *  # noqa: F401,F403
 from ._glm_api import *  # noqa: F401,F403
 
-__all__ = [*_glm_api.__all__, *_committee_api.__all__]
+__all__ = [*_glm_api.__all__, *_committee_api.__all__, *_committee_binary_api.__all__]

@@ -9,14 +9,19 @@ import numpy as np
 from scipy import special
 
 from .._validation import DivergenceWarning, check_array, check_int, check_real, check_rng
+from ._committee_binary import binary_denoiser
 from ._committee_se import _bvn
 
 __all__ = ["CommitteeAMPResult", "committee_amp", "committee_data"]
 
+V_FLOOR = 1e-3  # binary prior: smallest eigenvalue of the channel variance (a tiny Gaussian smoothing of the sign)
 
-def committee_data(n, p, rng=None):
+
+def committee_data(n, p, rng=None, prior="gaussian"):
     r"""Teacher--student data of the K = 2 sign committee: :math:`y_\mu = \operatorname{sign}(z_{\mu1}) + \operatorname{sign}(z_{\mu2})`,
     :math:`z_\mu = W_*^\top x_\mu/\sqrt p`, with :math:`X_{\mu i}\sim\mathcal N(0,1)` and :math:`W_*\in\mathbb R^{p\times2}` Gaussian.
+
+    With ``prior="binary"`` the teacher's entries are uniform on {-1, +1} instead.
 
     Returns
     -------
@@ -33,7 +38,9 @@ def committee_data(n, p, rng=None):
     n = check_int("n", n, minimum=1)
     p = check_int("p", p, minimum=1)
     rng = check_rng(rng)
-    W = rng.standard_normal((p, 2))
+    if not isinstance(prior, str) or prior not in ("gaussian", "binary"):
+        raise ValueError(f"`prior` must be one of ('gaussian', 'binary'), got {prior!r}.")
+    W = rng.standard_normal((p, 2)) if prior == "gaussian" else rng.choice([-1.0, 1.0], size=(p, 2))
     X = rng.standard_normal((n, p))
     z = X @ W / np.sqrt(p)
     return X, np.sign(z).sum(axis=1), W
@@ -102,13 +109,17 @@ class CommitteeAMPResult:
     n_iter: int
 
 
-def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_scale=1e-2, rng=None):
-    r"""Approximate message passing (GAMP with 2 x 2 matrix variances) for the K = 2 sign committee, Gaussian prior.
+def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_scale=1e-2, rng=None,
+                  prior="gaussian", W_init=None):
+    r"""Approximate message passing (GAMP with 2 x 2 matrix variances) for the K = 2 sign committee, Gaussian or binary prior.
 
     With :math:`V^t = \frac1p\sum_i\hat C_i^t`, :math:`\omega_\mu = X_\mu\hat W/\sqrt p - V g_\mu^{t-1}`,
     :math:`g_\mu = g_{\rm out}(y_\mu, \omega_\mu, V)`, :math:`A = -\frac np\,\overline{\partial_\omega g_{\rm out}}`,
     :math:`B_i = X_{\cdot i}^\top g/\sqrt p + A\hat W_i`, the prior step is :math:`\hat W_i = (I_2 + A)^{-1}B_i`,
-    :math:`\hat C_i = (I_2 + A)^{-1}`. Its overlap :math:`\hat W^\top W_*/p` follows the state evolution
+    :math:`\hat C_i = (I_2 + A)^{-1}`; for ``prior="binary"`` (entries uniform on {-1, +1}) it is the exact posterior mean
+    and covariance of :math:`w\in\{\pm1\}^2` under :math:`e^{B_i\cdot w - w^\top A w/2}` (a sum over four
+    configurations), :math:`V^t` averages the :math:`\hat C_i`, and its eigenvalues are floored at ``V_FLOOR`` = 1e-3
+    (near perfect recovery :math:`V\to0` and the sign channel becomes singular). Its overlap :math:`\hat W^\top W_*/p` follows the state evolution
     (:func:`committee_state_evolution`) as :math:`p\to\infty`.
 
     Parameters
@@ -125,6 +136,11 @@ def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_sca
     init_scale : float
         Standard deviation of the random initial estimate (breaks the permutation symmetry), in (0, 1e3].
     rng : seed or numpy.random.Generator, optional
+    prior : {"gaussian", "binary"}
+        Prior of the first-layer weights.
+    W_init : array_like, shape (p, 2), optional
+        Initial estimate (e.g. an informed start near the teacher); by default random of size ``init_scale``.
+        The initial variance :math:`I_2 - \hat W^\top\hat W/p` is then floored at ``V_FLOOR`` = 1e-3.
 
     References
     ----------
@@ -153,8 +169,18 @@ def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_sca
         if W_star.shape != (p, 2):
             raise ValueError(f"`W_star` must have shape ({p}, 2), got {W_star.shape}.")
     rng = check_rng(rng)
-    W = init_scale * rng.standard_normal((p, 2))
-    C = np.eye(2) - W.T @ W / p  # prior covariance minus the (tiny) explained part
+    if not isinstance(prior, str) or prior not in ("gaussian", "binary"):
+        raise ValueError(f"`prior` must be one of ('gaussian', 'binary'), got {prior!r}.")
+    if W_init is None:
+        W = init_scale * rng.standard_normal((p, 2))
+    else:
+        W = check_array("W_init", W_init, ndim=2).copy()
+        if W.shape != (p, 2):
+            raise ValueError(f"`W_init` must have shape ({p}, 2), got {W.shape}.")
+    C = np.eye(2) - W.T @ W / p  # prior covariance minus the explained part
+    if W_init is not None:  # an informed start may explain (almost) everything: keep C positive definite
+        ev, U = np.linalg.eigh(C)
+        C = (U * np.clip(ev, V_FLOOR, None)) @ U.T
     g = np.zeros((n, 2))
     sq = np.sqrt(p)
     overlaps = [W.T @ W_star / p] if W_star is not None else None
@@ -162,14 +188,22 @@ def committee_amp(X, y, n_iter=100, damping=0.0, tol=1e-6, W_star=None, init_sca
     it = 0
     for it in range(1, n_iter + 1):
         V = 0.5 * (C + C.T)
+        if prior == "binary":  # near perfect recovery C -> 0: keep the channel variance positive definite
+            ev, U = np.linalg.eigh(V)
+            V = (U * np.clip(ev, V_FLOOR, None)) @ U.T
         omega = X @ W / sq - g @ V
         g, dg = _gout(y, omega, V)
         A = -(n / p) * dg.mean(axis=0)
         A = 0.5 * (A + A.T)
         B = X.T @ g / sq + W @ A
         if np.all(np.isfinite(A)) and np.all(np.isfinite(B)) and abs(np.linalg.det(np.eye(2) + A)) > 1e-300:
-            Cn = np.linalg.inv(np.eye(2) + A)
-            Wn = (1 - damping) * (B @ Cn) + damping * W
+            if prior == "gaussian":
+                Cn = np.linalg.inv(np.eye(2) + A)
+                Wn = (1 - damping) * (B @ Cn) + damping * W
+            else:
+                mean, cov, _ = binary_denoiser(B, A)
+                Cn = cov.mean(axis=0)
+                Wn = (1 - damping) * mean + damping * W
         else:
             Cn = Wn = np.full((1, 1), np.nan)
         if not (np.all(np.isfinite(Wn)) and np.all(np.isfinite(Cn))):

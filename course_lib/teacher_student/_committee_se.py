@@ -94,10 +94,10 @@ def _channel_terms(omega, V):
     return (zp, gp), (zm, gm), (z0, g0)
 
 
-def _check_q(q, name="q"):
+def _check_q(q, name="q", K=2):
     q = check_array(name, q, ndim=2)
-    if q.shape != (2, 2) or abs(q[0, 1] - q[1, 0]) > 1e-12:
-        raise ValueError(f"`{name}` must be a symmetric 2 x 2 overlap matrix, got {q.tolist()}.")
+    if q.shape != (K, K) or abs(q[0, K - 1] - q[K - 1, 0]) > 1e-12:
+        raise ValueError(f"`{name}` must be a symmetric {K} x {K} overlap matrix, got {q.tolist()}.")
     ev = np.linalg.eigvalsh(q)
     if ev[0] < -1e-12 or ev[-1] > 1 + 1e-12:
         raise ValueError(f"`{name}` must satisfy 0 <= q <= I (eigenvalues in [0, 1]), got eigenvalues {ev.tolist()}.")
@@ -153,16 +153,20 @@ class CommitteeFixedPoint:
     Attributes
     ----------
     q, q_hat : ndarray, shape (2, 2)
-        Overlap matrix with the teacher (the prior has :math:`\\rho = I_2`) and its conjugate.
+        Overlap matrix with the teacher (the prior has :math:`\\rho = I_K`) and its conjugate (K x K; K = 2 except
+        for the binary prior with K = 1).
     q_diag, q_off : float
         Parametrisation :math:`q = \\begin{pmatrix} q_{\\rm diag} & q_{\\rm off}\\\\ q_{\\rm off} & q_{\\rm diag}\\end{pmatrix}`
-        (symmetrised); specialisation means :math:`q_{\\rm diag} > q_{\\rm off}`.
+        (symmetrised); specialisation means :math:`q_{\\rm diag} > q_{\\rm off}`. For K = 1 both are the scalar overlap.
     gibbs_error : float
         Generalisation error of a posterior sample, :func:`committee_gibbs_error`.
     converged : bool
     n_iter : int
-    history : ndarray, shape (n_iter + 1, 2, 2)
+    history : ndarray, shape (n_iter + 1, K, K)
         The overlap matrices along the iteration.
+    free_entropy : float
+        Replica-symmetric free entropy :math:`f_{\\rm RS}(q, \\hat q)` at the returned point (see
+        :func:`committee_state_evolution`).
 
     Examples
     --------
@@ -180,16 +184,24 @@ class CommitteeFixedPoint:
     converged: bool
     n_iter: int
     history: np.ndarray
+    free_entropy: float = float("nan")
 
 
 def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=2000, tol=1e-10, damping=0.0,
                               n_nodes=60):
-    r"""Iterate the Bayes-optimal state evolution of the K = 2 sign committee with a Gaussian prior to a fixed point.
+    r"""Iterate the Bayes-optimal state evolution of the sign committee (Gaussian or binary weights) to a fixed point.
 
     .. math:: \hat q^{t} = \alpha\,\mathbb E_\xi\sum_y Z_{\rm out}\,g_{\rm out}g_{\rm out}^\top\big|_{q^t},\qquad
               q^{t+1} = (I_2 + \hat q^t)^{-1}\hat q^t,
 
     the second equation being the prior step for :math:`w\sim\mathcal N(0, I_2)` (rows of the first-layer weights).
+    For ``prior="binary"`` (rows uniform on :math:`\{\pm1\}^K`) the prior step is
+    :math:`q^{t+1} = \mathbb E\,f(B)f(B)^\top`, :math:`B = \hat q w_* + \hat q^{1/2}\xi`, with the exact denoiser
+    :math:`f(B) = \sum_{w\in\{\pm1\}^K} w\,e^{B\cdot w - w^\top\hat q w/2}\big/\sum_w e^{B\cdot w - w^\top\hat q w/2}`
+    (a sum over :math:`2^K` configurations), and ``K = 1`` (the binary perceptron, :math:`y = \operatorname{sign} z`)
+    is also allowed. The returned free entropy is
+    :math:`f_{\rm RS} = \psi_{P_0}(\hat q) + \alpha\,\mathbb E_\xi\sum_y Z_{\rm out}\log Z_{\rm out} - \tfrac12\operatorname{Tr}(q\hat q)`,
+    :math:`\psi_{P_0}(\hat q) = \mathbb E\log\mathbb E_{w\sim P_0}e^{B\cdot w - w^\top\hat q w/2}`.
     Here :math:`\alpha = n/p` (samples per input dimension; Aubin et al. use the same :math:`\alpha = n/p`, the number of
     weights being :math:`Kp`).
 
@@ -198,8 +210,8 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     alpha : float
         In (0, 1e4] (beyond, q = I to double precision).
     K : int
-        Only 2 is implemented.
-    prior : {"gaussian"}
+        2 (and also 1 for ``prior="binary"``).
+    prior : {"gaussian", "binary"}
     init : array_like, shape (2, 2), optional
         Initial overlap; by default a slightly specialised :math:`q^0 = 10^{-3}I_2 + 10^{-2}\mathbf 1\mathbf 1^\top`.
         A matrix with equal entries stays non-specialised under the iteration (symmetry).
@@ -221,10 +233,21 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     RuntimeWarning
         If the iteration did not converge within ``n_iter`` steps.
 
+    Notes
+    -----
+    For ``prior="binary"`` perfect recovery :math:`q = I_K` is a fixed point for every :math:`\alpha`. As the iterate
+    approaches it, :math:`V = I - q\to 0` and the channel integrand concentrates on strips of width
+    :math:`\sqrt{V}` that a Gauss--Hermite rule in :math:`\xi` cannot resolve; when the smallest eigenvalue of
+    :math:`V` is below 0.15 the average over :math:`\omega\sim\mathcal N(0, q)` therefore uses a tensor
+    Gauss--Legendre rule in :math:`u`, :math:`\omega_k = s\sinh u`, :math:`s = \min_k\sqrt{V_{kk}}/2`, with ``n_nodes``
+    nodes per dimension.
+
     References
     ----------
     .. [1] B. Aubin et al., NeurIPS 2018, arXiv:1806.05451.
     .. [2] H. Schwarze, J. Hertz, "Generalization in fully connected committee machines", Europhys. Lett. 21 (1993) 785.
+    .. [3] J. Barbier, F. Krzakala, N. Macris, L. Miolane, L. Zdeborova, "Optimal errors and phase transitions in
+       high-dimensional generalized linear models", PNAS 116 (2019) 5451: the free entropy :math:`f_{\rm RS}`.
 
     Examples
     --------
@@ -236,22 +259,29 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
 
     alpha = check_real("alpha", alpha, lower=0.0, lower_open=True, upper=1e4)  # q -> I numerically beyond
     K = check_int("K", K, minimum=1)
-    if K != 2:
-        raise ValueError(f"`K` must be 2 (the only committee size implemented), got {K}.")
-    if prior != "gaussian":
-        raise ValueError(f"`prior` must be one of ('gaussian',), got {prior!r}.")
+    if not isinstance(prior, str) or prior not in ("gaussian", "binary"):
+        raise ValueError(f"`prior` must be one of ('gaussian', 'binary'), got {prior!r}.")
+    if prior == "gaussian" and K != 2:
+        raise ValueError(f"`K` must be 2 (the only committee size implemented for prior='gaussian'), got {K}.")
+    if K not in (1, 2):
+        raise ValueError(f"`K` must be 1 or 2 for prior='binary', got {K}.")
     n_iter = check_int("n_iter", n_iter, minimum=1)
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     damping = check_real("damping", damping, lower=0.0, upper=1.0, upper_open=True)
     n_nodes = check_int("n_nodes", n_nodes, minimum=4)
-    q = 1e-3 * np.eye(2) + 1e-2 * np.ones((2, 2)) if init is None else _check_q(init, "init").copy()
+    from . import _committee_binary as _cb
+
+    q = 1e-3 * np.eye(K) + 1e-2 * np.ones((K, K)) if init is None else _check_q(init, "init", K).copy()
     hist = [q.copy()]
     converged = False
     qh = np.zeros((2, 2))
     it = 0
     for it in range(1, n_iter + 1):
-        qh = alpha * _channel_update(q, n_nodes)
-        q_new = np.linalg.solve(np.eye(2) + qh, qh)
+        if prior == "gaussian":
+            qh = alpha * _channel_update(q, n_nodes)
+            q_new = np.linalg.solve(np.eye(2) + qh, qh)
+        else:
+            q_new, qh = _cb.se_step_binary(q, alpha, n_nodes)
         q_new = 0.5 * (q_new + q_new.T)
         q_new = (1 - damping) * q_new + damping * q
         delta = np.max(np.abs(q_new - q))
@@ -263,9 +293,12 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     if not converged:
         warnings.warn(f"committee state evolution did not converge in {n_iter} iterations (alpha = {alpha}).",
                       RuntimeWarning, stacklevel=2)
-    qd, qo = 0.5 * (q[0, 0] + q[1, 1]), q[0, 1]
-    return CommitteeFixedPoint(q=q, q_hat=qh, q_diag=float(qd), q_off=float(qo), gibbs_error=_gibbs_error(q),
-                               converged=converged, n_iter=it, history=np.array(hist))
+    qd, qo = float(np.trace(q)) / K, q[0, K - 1]
+    qh_end = alpha * _cb._channel_step(q, n_nodes)[0]  # conjugate of the returned q (= qh at a fixed point)
+    fe = (_cb.free_entropy_gaussian if prior == "gaussian" else _cb.free_entropy_binary)(q, qh_end, alpha, n_nodes)
+    gibbs = _gibbs_error(q) if K == 2 else float(np.arccos(np.clip(q[0, 0], -1.0, 1.0)) / np.pi)
+    return CommitteeFixedPoint(q=q, q_hat=qh, q_diag=float(qd), q_off=float(qo), gibbs_error=gibbs,
+                               converged=converged, n_iter=it, history=np.array(hist), free_entropy=float(fe))
 
 
 @lru_cache(maxsize=4)
