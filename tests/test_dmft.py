@@ -311,3 +311,38 @@ def test_shipped_reference_runs_agree_with_dmft():
             assert np.all(dev[12::12] < 4 * sem[12::12]), (T, N, dev[12::12] / sem[12::12])
             spread.append(np.mean(c[:, 60:].std(axis=0)))
         assert spread[0] > spread[1] > spread[2]
+
+
+def _lecture_deviation_checks(delta2=0.5, dT=0.0, offset=0.0):
+    """Checks (i) and (ii) of the DMFT lecture's "DMFT against direct simulation", on the shipped runs alone.
+
+    Time-averaged |simulation - DMFT| per trajectory (those ending in the mirror state set apart), rms over both
+    temperatures at each N; returns whether every fitted exponent lies in [-0.8, -0.2] and every sqrt(N) D_rms in
+    [0.2, 4], the lecture's bands, for a DMFT at (delta2, T + dT), shifted by `offset`.
+    """
+    runs = matrix_tensor_reference_runs()
+    ref = {T: dmft_spiked_matrix_tensor(3, delta2, 4.0, T + dT, 0.025, 6.0, cbar0=0.2) for T in (0.0, 1.0)}
+    exponent_ok, scaled_ok = True, True
+    for key in ("Cbar", "energy"):
+        d_rms = []
+        for N in runs.sizes:
+            dev = [np.abs(getattr(runs, key)[T, N][runs.Cbar[T, N][:, -1] > 0] - getattr(ref[T], key)[::2] - offset)
+                   .mean(axis=1) for T in (0.0, 1.0)]
+            d_rms.append(np.sqrt(np.mean(np.square(np.concatenate(dev)))))
+        d_rms = np.array(d_rms)
+        slope = np.polyfit(np.log(runs.sizes), np.log(d_rms), 1)[0]
+        exponent_ok &= bool(-0.8 <= slope <= -0.2)
+        scaled_ok &= bool(np.all((0.2 <= np.sqrt(runs.sizes) * d_rms) & (np.sqrt(runs.sizes) * d_rms <= 4.0)))
+    return exponent_ok, scaled_ok
+
+
+def test_lecture_simulation_checks_reject_a_wrong_dmft():
+    # negative controls of the DMFT lecture's checks (i) and (ii), on the shipped N = 512, 1024, 2048 runs: the right
+    # DMFT passes both; a DMFT at Delta_2 = 0.55 or 0.45 instead of 0.5, at T + 0.1, or shifted by a constant 0.1 (a
+    # deviation that stops decreasing) fails at least one (measured: energy exponents 0.04, -0.14, -0.05, 0.05 against
+    # -0.55 for the right DMFT; sqrt(N) D_rms at N = 2048 of 4.5, 4.9 and 4.9 for the first two and the shift)
+    assert _lecture_deviation_checks() == (True, True)
+    assert _lecture_deviation_checks(delta2=0.55) == (False, False)
+    assert _lecture_deviation_checks(delta2=0.45) == (False, False)
+    assert _lecture_deviation_checks(dT=0.1)[0] is False
+    assert _lecture_deviation_checks(offset=0.1) == (False, False)
