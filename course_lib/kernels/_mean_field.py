@@ -249,7 +249,10 @@ def relu_mean_field_flow(a, W, weights, teacher_a, teacher_W, *, t, dt=0.01):
 
     with fixed masses :math:`p_k` (Mei, Montanari, Nguyen 2018; Chizat, Bach 2018). With :math:`p_k = 1/m` and
     :math:`K = m` this is gradient flow of the :math:`m`-particle network :math:`\frac1m\sum_j a_j\sigma(\langle w_j,x\rangle)`
-    in the time of the mean-field scaling; with :math:`p_k` the empirical frequencies of :math:`m` i.i.d. draws from
+    in the time of the mean-field scaling (:math:`s = k\eta/m` after :math:`k` gradient steps of size :math:`\eta` on
+    its risk; this is :math:`\xi\equiv\frac12` in the equation :math:`\partial_s\rho = 2\xi(s)\nabla\cdot(\rho\nabla\Psi)`
+    of Mei, Montanari and Nguyen, whose risk has no factor :math:`\frac12`); with :math:`p_k` the empirical frequencies
+    of :math:`m` i.i.d. draws from
     :math:`\sum_k p_k\delta_{\theta_k}` it is that particle system exactly. The expectations over
     :math:`x\sim\mathcal N(0,I_d)` are in closed form (:func:`relu_mean_field_risk`); time is discretised by RK4 with
     ``ceil(t/dt)`` equal steps.
