@@ -78,12 +78,14 @@ def critical_points(fun, x0, *, tol=1e-8, max_iter=100, eig_tol=1e-8, mu0=1e-3):
 
         x_{t+1} = x_t - (H^2 + \mu_t I)^{-1} H\,\nabla f(x_t),
 
-    accepted if it decreases :math:`\lVert\nabla f\rVert` (then :math:`\mu_{t+1} = \mu_t/3`), otherwise retried with
-    :math:`4\mu_t`. For :math:`\mu\to0` this is Newton's method on :math:`\nabla f = 0`, which converges quadratically to
-    any non-degenerate critical point; for large :math:`\mu` it is gradient descent on :math:`m`. A start can also stop at a
-    local minimum of :math:`m` with :math:`\nabla f\ne0` (where :math:`H\nabla f = 0`): only rows with ``converged``
-    (:math:`\lVert\nabla f\rVert\le` ``tol``) are critical points. The index is the number of eigenvalues of the exact
-    Hessian below ``-eig_tol``.
+    accepted if it decreases :math:`\lVert\nabla f\rVert` (then :math:`\mu_{t+1} = \max(\mu_t/3, 10^{-15})`), otherwise
+    retried with :math:`4\mu_t`; a start stops after ``max_iter`` accepted steps, at ``tol``, or when :math:`\mu_t`
+    exceeds :math:`10^{12}` (no decreasing step found). For :math:`\mu\to0` this is Newton's method on
+    :math:`\nabla f = 0`, which converges quadratically to any non-degenerate critical point; for large
+    :math:`\mu` it is gradient descent on :math:`m`. A start can also stop at a local minimum of :math:`m` with
+    :math:`\nabla f\ne0` (where :math:`H\nabla f = 0`): only rows with ``converged``
+    (:math:`\lVert\nabla f\rVert\le` ``tol``) are critical points. The index is the number of eigenvalues of the
+    exact Hessian below ``-eig_tol``.
 
     Parameters
     ----------
