@@ -145,7 +145,8 @@ def test_second_order_drift_against_monte_carlo():
     C = rng.standard_normal((n, D))
     X = b * C @ F / np.sqrt(D) + np.sqrt(c - b**2) * rng.standard_normal((n, N))
     lam, nu = X @ W.T / np.sqrt(N), C @ Wl.T / np.sqrt(D)
-    delta = np.sqrt(2 / np.pi) * np.exp(-lam**2 / 2) * (erf(nu / np.sqrt(2)).sum(1) - erf(lam / np.sqrt(2)).sum(1))[:, None]
+    err = erf(nu / np.sqrt(2)).sum(1) - erf(lam / np.sqrt(2)).sum(1)
+    delta = np.sqrt(2 / np.pi) * np.exp(-lam**2 / 2) * err[:, None]
     x2 = (X @ V[:, sel]) ** 2  # (n, N - D)
     dd = (delta[:, :, None] * delta[:, None, :]).reshape(n, K * K)
     m2 = x2.T @ dd / n
@@ -154,6 +155,19 @@ def test_second_order_drift_against_monte_carlo():
     assert np.max(np.abs(m2 - exact) / se) < 5
     wrong = exact * (c / rho[sel])[:, None]
     assert np.max(np.abs(m2 - wrong) / se) > 5
+
+
+def test_linear_f_state_is_accepted_by_the_ode():
+    # For f = "linear" (c_f = b^2 = 1) the N - D complement directions have eigenvalue 0; the state must still be
+    # integrable (it was refused for a zero eigenvalue) and give Q = W Omega W^T / N with Omega = F^T F / D.
+    W, F, Wl = _small_model(4)
+    D, N = F.shape
+    s = dyn.hmm_ode_initial_state(W, F, Wl, "linear")
+    assert s.rho.size == D and np.all(s.rho > 0)
+    assert_allclose(s.Q, W @ F.T @ F @ W.T / (D * N), rtol=1e-12)
+    sol = dyn.hmm_online_ode(s.rho, s.q, s.r, s.theta, s.T, 0.3, 1.0, weights=s.weights, n_points=3)
+    assert_allclose(sol.Q[0], s.Q, rtol=1e-12)
+    assert np.all(np.isfinite(sol.eps_g))
 
 
 def test_reduces_to_saad_solla_for_identity_omega():

@@ -128,7 +128,8 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
     :math:`w_{k\tau} = w_k\cdot v_\tau`, :math:`t_{m\tau} = \sqrt N\,b\,s_\tau(U^\top\tilde w_m)_\tau/D` give the
     densities :math:`q^\tau, r^\tau, \theta^\tau` of :func:`hmm_online_ode`; on the complement the teacher has no
     component and the student's is lumped into one entry of weight (N - D)/N (exact: the ODE treats all directions
-    with the same eigenvalue alike).
+    with the same eigenvalue alike). For ``f = "linear"`` that eigenvalue is :math:`c - b^2 = 0`: the complement
+    neither moves nor enters :math:`Q`, and it is left out.
 
     Parameters
     ----------
@@ -191,7 +192,7 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
     r = comp.T[:, :, None] * tcomp.T[:, None, :]
     theta = tcomp.T[:, :, None] * tcomp.T[:, None, :]
     M = W_latent.shape[0]
-    if N > D:
+    if N > D and c - b * b > 0:  # for f = "linear" the complement has eigenvalue 0: it neither moves nor enters Q
         rest = W @ W.T - comp @ comp.T  # projections on the complement of the row space of F
         rho = np.append(rho, c - b * b)
         weights = np.append(weights, (N - D) / N)
