@@ -117,6 +117,59 @@ def test_drift_against_monte_carlo_of_the_gaussian_equivalent_model():
     assert np.max(np.abs(mc_r - dr_b / lr) / np.sqrt(var_r / n)) > 5
 
 
+def test_second_order_drift_against_monte_carlo():
+    # The eta^2 term of dq^tau/dt is E[delta_k delta_l x_tau^2] = rho_tau E[delta_k delta_l] + O(1/N) (the correction
+    # comes from Cov(x_tau, u)). Test it by Monte Carlo in the Gaussian-equivalent model on the N - D directions of
+    # eigenvalue c_f - b^2, with student weights almost in the row space of F so that Cov(x_tau, u) is tiny there.
+    # Negative control: the isotropic coefficient c_f E[delta delta^T] (||x||^2/N = c_f as in the i.i.d. ODE) is
+    # rejected by the same 5-standard-error test (the other tests cannot see the difference: for rho = 1, c_f = 1).
+    from course_lib.teacher_student.dynamics._hmm_ode import _drift
+
+    rng = np.random.default_rng(12)
+    N, D, K, M = 40, 8, 2, 2
+    F, Wl = rng.standard_normal((D, N)), rng.standard_normal((M, D))
+    W = rng.standard_normal((K, D)) @ F / np.sqrt(D) + 0.05 * rng.standard_normal((K, N))
+    _, b, c = dyn.hmm_gaussian_constants("sign")
+    rho, V = np.linalg.eigh(b**2 * F.T @ F / D + (c - b**2) * np.eye(N))
+    comp = W @ V
+    tcomp = np.sqrt(N) * b * (Wl @ F @ V) / D
+    q = np.einsum("kp,lp->pkl", comp, comp)
+    r = np.einsum("kp,mp->pkm", comp, tcomp)
+    theta = np.einsum("mp,np->pmn", tcomp, tcomp)
+    T = Wl @ Wl.T / D
+    wts = np.full(N, 1.0 / N)
+    quad = _drift(q, r, theta, rho, wts, T, 1.0)[0] - _drift(q, r, theta, rho, wts, T, 1e-9)[0] / 1e-9
+    sel = np.abs(rho - (c - b**2)) < 1e-9  # the N - D degenerate directions
+    assert sel.sum() == N - D
+    n = 200_000
+    C = rng.standard_normal((n, D))
+    X = b * C @ F / np.sqrt(D) + np.sqrt(c - b**2) * rng.standard_normal((n, N))
+    lam, nu = X @ W.T / np.sqrt(N), C @ Wl.T / np.sqrt(D)
+    err = erf(nu / np.sqrt(2)).sum(1) - erf(lam / np.sqrt(2)).sum(1)
+    delta = np.sqrt(2 / np.pi) * np.exp(-lam**2 / 2) * err[:, None]
+    x2 = (X @ V[:, sel]) ** 2  # (n, N - D)
+    dd = (delta[:, :, None] * delta[:, None, :]).reshape(n, K * K)
+    m2 = x2.T @ dd / n
+    se = np.sqrt(((x2**2).T @ dd**2 / n - m2**2) / n)
+    exact = quad[sel].reshape(-1, K * K)
+    assert np.max(np.abs(m2 - exact) / se) < 5
+    wrong = exact * (c / rho[sel])[:, None]
+    assert np.max(np.abs(m2 - wrong) / se) > 5
+
+
+def test_linear_f_state_is_accepted_by_the_ode():
+    # For f = "linear" (c_f = b^2 = 1) the N - D complement directions have eigenvalue 0; the state must still be
+    # integrable (it was refused for a zero eigenvalue) and give Q = W Omega W^T / N with Omega = F^T F / D.
+    W, F, Wl = _small_model(4)
+    D, N = F.shape
+    s = dyn.hmm_ode_initial_state(W, F, Wl, "linear")
+    assert s.rho.size == D and np.all(s.rho > 0)
+    assert_allclose(s.Q, W @ F.T @ F @ W.T / (D * N), rtol=1e-12)
+    sol = dyn.hmm_online_ode(s.rho, s.q, s.r, s.theta, s.T, 0.3, 1.0, weights=s.weights, n_points=3)
+    assert_allclose(sol.Q[0], s.Q, rtol=1e-12)
+    assert np.all(np.isfinite(sol.eps_g))
+
+
 def test_reduces_to_saad_solla_for_identity_omega():
     # rho = 1 (Omega = I) and a teacher acting on the inputs (T = sum_tau p_tau theta^tau): the Saad-Solla ODEs.
     rng = np.random.default_rng(5)

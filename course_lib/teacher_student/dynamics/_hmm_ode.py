@@ -37,7 +37,8 @@ def hmm_gaussian_constants(f):
 
     For :math:`z\sim\mathcal N(0, 1)`; they are the three numbers through which the nonlinearity of the hidden
     manifold model enters the Gaussian-equivalent covariance
-    :math:`\Omega = a^2\mathbf 1\mathbf 1^\top + b^2F^\top F/D + (c - a^2 - b^2)I_N` (Goldt et al. 2020, PRX 10, 041044).
+    :math:`\Omega = a^2\mathbf 1\mathbf 1^\top + b^2F^\top F/D + (c - a^2 - b^2)I_N` (Goldt et al. 2020, PRX 10,
+    041044), for columns of :math:`F` normalised to :math:`\lVert F_i\rVert^2 = D` (every preactivation standard).
 
     Parameters
     ----------
@@ -122,10 +123,13 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
 
     With :math:`F = U S V^\top` (thin SVD), :math:`\Omega = b^2F^\top F/D + (c - b^2)I_N` has the eigenvalues
     :math:`\rho_\tau = b^2s_\tau^2/D + c - b^2` on the columns of :math:`V` and :math:`c - b^2` on their orthogonal
-    complement. The components :math:`w_{k\tau} = w_k\cdot v_\tau`, :math:`t_{m\tau} = \sqrt N\,b\,s_\tau
-    (U^\top\tilde w_m)_\tau/D` give the densities :math:`q^\tau, r^\tau, \theta^\tau` of :func:`hmm_online_ode`; on the
-    complement the teacher has no component and the student's is lumped into one entry of weight (N - D)/N (exact:
-    the ODE treats all directions with the same eigenvalue alike).
+    complement (for columns normalised to :math:`\lVert F_i\rVert^2 = D`, :math:`\Omega` is the second moment of
+    :math:`x` up to Mehler terms of order :math:`(F_i\cdot F_j/D)^3`). The components
+    :math:`w_{k\tau} = w_k\cdot v_\tau`, :math:`t_{m\tau} = \sqrt N\,b\,s_\tau(U^\top\tilde w_m)_\tau/D` give the
+    densities :math:`q^\tau, r^\tau, \theta^\tau` of :func:`hmm_online_ode`; on the complement the teacher has no
+    component and the student's is lumped into one entry of weight (N - D)/N (exact: the ODE treats all directions
+    with the same eigenvalue alike). For ``f = "linear"`` that eigenvalue is :math:`c - b^2 = 0`: the complement
+    neither moves nor enters :math:`Q`, and it is left out.
 
     Parameters
     ----------
@@ -149,8 +153,8 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
 
     References
     ----------
-    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044, Sec. V (the same densities, as functions of
-    the eigenvalue).
+    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044 (the same densities, as functions of the
+    eigenvalue).
 
     Examples
     --------
@@ -188,7 +192,7 @@ def hmm_ode_initial_state(W, F, W_latent, f="sign"):
     r = comp.T[:, :, None] * tcomp.T[:, None, :]
     theta = tcomp.T[:, :, None] * tcomp.T[:, None, :]
     M = W_latent.shape[0]
-    if N > D:
+    if N > D and c - b * b > 0:  # for f = "linear" the complement has eigenvalue 0: it neither moves nor enters Q
         rest = W @ W.T - comp @ comp.T  # projections on the complement of the row space of F
         rho = np.append(rho, c - b * b)
         weights = np.append(weights, (N - D) / N)
@@ -275,8 +279,8 @@ def hmm_online_ode(rho, q0, r0, theta, T, lr, t_max, *, weights=None, n_points=1
 
     .. math::
         \frac{dr^\tau}{dt} = \eta\,\bigl(\rho_\tau G_S^\top r^\tau + G_T^\top\theta^\tau\bigr),\qquad
-        \frac{dq^\tau}{dt} = \eta\,(A^\tau + A^{\tau\top}) + \eta^2\rho_\tau\,\mathbb E[\delta\delta^\top],\quad
-        A^\tau = \rho_\tau q^\tau G_S + r^\tau G_T,
+        \frac{dq^\tau}{dt} = \eta\,(B^\tau + B^{\tau\top}) + \eta^2\rho_\tau\,\mathbb E[\delta\delta^\top],\quad
+        B^\tau = \rho_\tau q^\tau G_S + r^\tau G_T,
 
     with :math:`Q = \sum_\tau p_\tau\rho_\tau q^\tau`, :math:`R = \sum_\tau p_\tau r^\tau`; the Gaussian averages are
     the closed forms of :func:`erf_i3` and :func:`erf_i4`. The projection :math:`\mathbb E[\delta_k x_\tau] =
@@ -320,8 +324,8 @@ def hmm_online_ode(rho, q0, r0, theta, T, lr, t_max, *, weights=None, n_points=1
 
     References
     ----------
-    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044, Sec. V; Saad & Solla (1995), Phys. Rev. E
-    52, 4225 (the case :math:`\Omega = I`).
+    Goldt, Mézard, Krzakala & Zdeborová (2020), Phys. Rev. X 10, 041044; Saad & Solla (1995), Phys. Rev. E 52, 4225
+    (the case :math:`\Omega = I`).
 
     Examples
     --------
