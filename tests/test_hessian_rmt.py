@@ -132,3 +132,14 @@ def test_pb_atom_split_in_half(ratio):
     # lies left of 0 (the continuous part of the Marchenko-Pastur law stays at positive eigenvalues)
     assert_allclose(rmt.hessian_pb_negative_fraction(ratio, 1e-12), 0.5 * (1 - 1 / ratio), rtol=1e-4)
     assert rmt.hessian_pb_support(ratio, 1e-4).shape == (2, 2)  # the spread atom and the bulk are separate intervals
+
+
+@pytest.mark.parametrize("ratio", [0.01, 0.1, 0.3, 0.5, 0.9])
+def test_pb_critical_epsilon_closed_form(ratio):
+    # the positive root of the quadratic in closed form (its discriminant is (1 + 8 gamma)^3); Pennington and Bahri's
+    # (1 - 20 phi - 8 phi^2 + (1 + 8 phi)^{3/2}) / 16 is half of it, their epsilon being half the semicircle variance
+    closed = (1 - 20 * ratio - 8 * ratio**2 + (1 + 8 * ratio) ** 1.5) / 8
+    assert_allclose(rmt.hessian_pb_critical_epsilon(ratio), closed, rtol=1e-9)
+    # the simulation-free meaning: at closed / 2 (the paper's value read in our normalisation) the index is still 0
+    assert rmt.hessian_pb_negative_fraction(ratio, closed / 2) == 0.0
+    assert rmt.hessian_pb_negative_fraction(ratio, 1.05 * closed) > 0.0

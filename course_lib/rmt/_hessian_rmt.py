@@ -115,7 +115,7 @@ def hessian_pb_density(x, ratio, epsilon):
     References
     ----------
     .. [1] J. Pennington, Y. Bahri, "Geometry of neural network loss surfaces via random matrix theory",
-       ICML 2017 (PMLR 70), section 3.
+       ICML 2017 (PMLR 70).
 
     Examples
     --------
@@ -176,9 +176,15 @@ def hessian_pb_critical_epsilon(ratio):
     For :math:`\gamma < 1` the lower edge of :func:`hessian_pb_support` reaches 0 when :math:`\epsilon = \epsilon_c`, the
     positive root of the discriminant of the cubic at :math:`x = 0`:
 
-    .. math:: -4\epsilon^2 + \bigl[(1-\gamma)^2 - 18\gamma(1-\gamma) - 27\gamma^2\bigr]\epsilon + 4\gamma(1-\gamma)^3 = 0.
+    .. math:: -4\epsilon^2 + \bigl[(1-\gamma)^2 - 18\gamma(1-\gamma) - 27\gamma^2\bigr]\epsilon + 4\gamma(1-\gamma)^3 = 0,
 
-    For :math:`\gamma\ge1` the atom of the Wishart part at 0 makes every :math:`\epsilon > 0` critical: returns 0.
+    i.e. :math:`\epsilon_c = \tfrac18\bigl(1 - 20\gamma - 8\gamma^2 + (1 + 8\gamma)^{3/2}\bigr)`, which decreases from
+    1/4 at :math:`\gamma = 0` (a semicircle of radius 1 around 1) to 0 at :math:`\gamma = 1`. Here :math:`\epsilon` is the
+    variance of the semicircle; Pennington and Bahri write :math:`\epsilon` for the loss, and in their normalisation the
+    critical value is half of this one, :math:`\tfrac1{16}\bigl(1 - 20\phi - 8\phi^2 + (1 + 8\phi)^{3/2}\bigr)`.
+
+    For :math:`\gamma\ge1` the mass of the Wishart part at or near 0 (an atom for :math:`\gamma > 1`, a hard edge for
+    :math:`\gamma = 1`) makes every :math:`\epsilon > 0` critical: returns 0.
 
     Parameters
     ----------
@@ -242,8 +248,8 @@ def hessian_pb_negative_fraction(ratio, epsilon, *, n_quad=200):
 
     References
     ----------
-    .. [1] J. Pennington, Y. Bahri, "Geometry of neural network loss surfaces via random matrix theory", ICML 2017,
-       equation (13).
+    .. [1] J. Pennington, Y. Bahri, "Geometry of neural network loss surfaces via random matrix theory",
+       ICML 2017 (PMLR 70).
 
     Examples
     --------
