@@ -427,23 +427,23 @@ def franz_parisi_potential(q, T, p, *, rsb="rs", return_replicon=False):
     For p = 3 near :math:`T_d` it is violated on an interval of intermediate overlaps (roughly 0.3 < q < 0.5);
     the secondary minimum (:math:`s = q`) is stable for :math:`T < T_d` and marginal (:math:`\lambda = 1`) at
     :math:`T_d`. With ``rsb="1rsb"`` the constrained replicas have one step of RSB (Barrat, Franz and Parisi 1997):
-    overlap :math:`p_1` inside blocks of size :math:`m`, :math:`p_0` between blocks, :math:`a = 1-p_1`,
-    :math:`b = a + m(p_1-p_0)`,
+    overlap :math:`s_1` inside blocks of size :math:`m`, :math:`s_0` between blocks, :math:`a = 1-s_1`,
+    :math:`b = a + m(s_1-s_0)`,
 
     .. math::
 
-        -\beta V(q) = \beta^2\xi(q) + \frac{\beta^2}{2}\bigl[(m-1)\xi(p_1) - m\,\xi(p_0)\bigr]
-            + \frac{m-1}{2m}\ln a + \frac{1}{2m}\ln b + \frac{p_0-q^2}{2b},
+        -\beta V(q) = \beta^2\xi(q) + \frac{\beta^2}{2}\bigl[(m-1)\xi(s_1) - m\,\xi(s_0)\bigr]
+            + \frac{m-1}{2m}\ln a + \frac{1}{2m}\ln b + \frac{s_0-q^2}{2b},
 
-    stationary in :math:`(p_1, p_0, m)`:
-    :math:`\beta^2\xi'(p_0)b^2 = p_0-q^2`, :math:`\beta^2[\xi'(p_1)-\xi'(p_0)]ab = p_1-p_0`,
-    :math:`\beta^2m^2[\xi(p_1)-\xi(p_0)-\xi'(p_0)(p_1-p_0)] = \ln(1+y) - y/(1+y)`, :math:`y = m(p_1-p_0)/a`.
+    stationary in :math:`(s_1, s_0, m)`:
+    :math:`\beta^2\xi'(s_0)b^2 = s_0-q^2`, :math:`\beta^2[\xi'(s_1)-\xi'(s_0)]ab = s_1-s_0`,
+    :math:`\beta^2m^2[\xi(s_1)-\xi(s_0)-\xi'(s_0)(s_1-s_0)] = \ln(1+y) - y/(1+y)`, :math:`y = m(s_1-s_0)/a`.
     The branch with :math:`0 < m < 1` bifurcates continuously from RS at the upper edge of the RS-unstable interval
-    (:math:`p_1 = p_0 = s`, :math:`m = \xi'''(s)(1-s)/(2\xi''(s))`) and ends where :math:`m = 1`, at an overlap
-    below the lower edge (there :math:`p_0 = s` and :math:`V` joins the RS value with the same slope); in
+    (:math:`s_1 = s_0 = s`, :math:`m = \xi'''(s)(1-s)/(2\xi''(s))`) and ends where :math:`m = 1`, at an overlap
+    below the lower edge (there :math:`s_0 = s` and :math:`V` joins the RS value with the same slope); in
     between it raises :math:`V` (for :math:`n \to 0` the saddle maximises the free energy over the order
     parameters). Outside this interval, or when there is no RS instability, the 1RSB extremum is the RS one and RS
-    is returned. Its replicon ratios :math:`\beta^2\xi''(p_1)a^2` and :math:`\beta^2\xi''(p_0)b^2` stay below 1.
+    is returned. Its replicon ratios :math:`\beta^2\xi''(s_1)a^2` and :math:`\beta^2\xi''(s_0)b^2` stay below 1.
 
     Parameters
     ----------
@@ -468,7 +468,7 @@ def franz_parisi_potential(q, T, p, *, rsb="rs", return_replicon=False):
     Raises
     ------
     TypeError
-        If ``q`` or ``T`` is not real, or ``p`` not an integer.
+        If ``q`` or ``T`` is not real, ``p`` not an integer, or ``rsb`` not a string.
     ValueError
         If an overlap is outside [0, 1), ``T`` outside [0.01, 1e3], or ``p < 3``; if ``rsb`` is not "rs" or
         "1rsb"; with ``rsb="1rsb"``, if ``p > 50`` or ``T < T_K``.
@@ -498,7 +498,9 @@ def franz_parisi_potential(q, T, p, *, rsb="rs", return_replicon=False):
     p = _check_p(p)
     T = check_real("T", T, lower=0.01, upper=1e3)
     return_replicon = check_bool("return_replicon", return_replicon)
-    if not isinstance(rsb, str) or rsb not in ("rs", "1rsb"):
+    if not isinstance(rsb, str):
+        raise TypeError(f"`rsb` must be a str, 'rs' or '1rsb', got {type(rsb).__name__}.")
+    if rsb not in ("rs", "1rsb"):
         raise ValueError(f"`rsb` must be one of ['rs', '1rsb'], got {rsb!r}.")
     if rsb == "1rsb":
         if p > _FP1_P_MAX:
