@@ -212,8 +212,194 @@ def _fp_minus_beta_v(q, gap, beta2, p):
     return (-0.5 * beta2 * s**p + beta2 * q**p + 0.5 * math.log(gap) + (s - q * q) / (2.0 * gap))
 
 
-def franz_parisi_potential(q, T, p, *, return_replicon=False):
-    r"""Franz-Parisi potential :math:`V(q)` of the spherical pure p-spin model (replica-symmetric, book normalisation).
+# ---------------------------------------------------------------------------------------------------------------------
+# One step of RSB among the constrained replicas (Barrat, Franz and Parisi 1997).  Overlaps of the constrained replicas:
+# p1 inside blocks of size m, p0 between blocks; a = 1 - p1, b = a + m (p1 - p0).  The branch is traced in the gap
+# u = p1 - p0 > 0, in divided-difference form so that it is regular as u -> 0 (the continuous bifurcation from RS).
+
+
+def _phi1(n, t):
+    """((1 + t)^n - 1) / t for t > 0 (first divided difference of x^n at 1 and 1 + t)."""
+    return math.expm1(n * math.log1p(t)) / t
+
+
+def _phi2(n, t):
+    """((1 + t)^n - 1 - n t) / t^2 for t > 0 (second divided difference), by its binomial series where n t is small."""
+    if n * t > 0.1:
+        return (math.expm1(n * math.log1p(t)) - n * t) / (t * t)
+    total, term, k = 0.0, n * (n - 1) / 2.0, 2
+    while True:
+        total += term
+        if k >= n or abs(term) <= 1e-17 * abs(total):
+            return total
+        term *= (n - k) * t / (k + 1)  # C(n, k+1) / C(n, k)
+        k += 1
+
+
+def _h_log(y):
+    """(log(1 + y) - y / (1 + y)) / y^2, accurate for small y."""
+    if abs(y) < 1e-2:
+        return sum((-1) ** j * (j + 1) / (j + 2) * y**j for j in range(12))
+    return (math.log1p(y) - y / (1.0 + y)) / (y * y)
+
+
+def _fp1_point(p0, u, beta2, p):
+    """Branch point at (p0, u): (m-equation residual divided by m^2 u^2, m, q^2, a, b)."""
+    p1 = p0 + u
+    a = 1.0 - p1
+    t = u / p0
+    if t < 1.0:  # divided differences in a form free of cancellation as u -> 0
+        d1 = p * p0 ** (p - 2) * _phi1(p - 1, t)  # (xi'(p1) - xi'(p0)) / u
+        d2 = p0 ** (p - 2) * _phi2(p, t)  # (xi(p1) - xi(p0) - xi'(p0) u) / u^2
+    else:
+        d1 = p * (p1 ** (p - 1) - p0 ** (p - 1)) / u
+        d2 = (p1**p - p0**p - p * p0 ** (p - 1) * u) / (u * u)
+    b = 1.0 / (beta2 * d1 * a)  # p1-equation: beta^2 (xi'(p1) - xi'(p0)) a b = p1 - p0
+    m = (b - a) / u
+    y = b / a - 1.0
+    resid = beta2 * d2 - _h_log(y) / (a * a)  # m-equation / (m u)^2
+    q2 = p0 - beta2 * p * p0 ** (p - 1) * b * b  # p0-equation: beta^2 xi'(p0) b^2 = p0 - q^2
+    return resid, m, q2, a, b
+
+
+def _fp1_p0(u, beta2, p, lo, hi):
+    """p0 on the branch at gap u, bracketed in [lo, hi]."""
+    f = lambda x: _fp1_point(x, u, beta2, p)[0]  # noqa: E731
+    return optimize.brentq(f, lo, hi, xtol=1e-16, rtol=1e-15, maxiter=200)
+
+
+def _fp_rs_edges(beta2, p):
+    """Overlaps where the RS replicon ratio crosses 1 (sorted), found on a grid in q and refined."""
+    def lam(q):
+        gap = _fp_saddle_gap(q, beta2, p)
+        return beta2 * p * (p - 1) * (1.0 - gap) ** (p - 2) * gap * gap - 1.0
+
+    qs = np.linspace(1e-3, 0.999, 400)
+    ls = np.array([lam(x) for x in qs])
+    idx = np.flatnonzero(np.sign(ls[:-1]) != np.sign(ls[1:]))
+    return [optimize.brentq(lam, qs[k], qs[k + 1], xtol=1e-15) for k in idx]
+
+
+_FP1_DU = 2e-3  # step in the gap u = p1 - p0 along the traced 1RSB branch
+_FP1_P_MAX = 50
+
+
+_FP1_P0_MIN = 1e-15  # smallest p0 tried: the branch reaches p0 = q = 0 only at T_K
+
+
+def _fp1_bracket(u, p0, beta2, p):
+    """Bracket of the branch's p0 at gap u around the previous value p0, or None if there is no sign change."""
+    width = 4 * _FP1_DU
+    lo, hi = max(p0 - width, _FP1_P0_MIN), min(p0 + width, 1.0 - u - 1e-12)
+    if hi <= lo:
+        return None
+    f_lo, f_hi = _fp1_point(lo, u, beta2, p)[0], _fp1_point(hi, u, beta2, p)[0]
+    if not (math.isfinite(f_lo) and math.isfinite(f_hi)) or f_lo * f_hi > 0:
+        return None
+    return lo, hi
+
+
+def _fp1_branch(beta2, p):
+    """Trace the 1RSB branch from the upper RS-replicon edge (u = 0) towards smaller q until m = 1 (or q = 0).
+
+    Returns ``(q_lo, q_hi, us, p0s, qs)``, the branch covering q in (q_lo, q_hi), or None when the RS saddle has no
+    replicon-unstable interval on the grid (or its upper edge would bifurcate with m >= 1): then RS is kept.
+    """
+    edges = _fp_rs_edges(beta2, p)
+    if len(edges) < 2:
+        return None
+    q_hi = edges[-1]
+    s = 1.0 - _fp_saddle_gap(q_hi, beta2, p)
+    if (p - 2) * (1.0 - s) / (2.0 * s) >= 1.0:  # breakpoint of the continuous bifurcation, xi'''(1-s)/(2 xi'')
+        return None
+    us, p0s, qs = [0.0], [s], [q_hi]
+    u, p0 = 0.0, s
+
+    def state(uu):
+        br = _fp1_bracket(uu, p0, beta2, p)
+        if br is None:
+            return None
+        pp = _fp1_p0(uu, beta2, p, *br)
+        _, mm, qq2, _, _ = _fp1_point(pp, uu, beta2, p)
+        return pp, mm, qq2
+
+    while True:
+        u_new = u + _FP1_DU
+        st = state(u_new)
+        if st is None:  # the branch runs into p0 = 0 (q = 0) inside this step (T at T_K): locate the end
+            if p0 - 4 * _FP1_DU > _FP1_P0_MIN:
+                raise RuntimeError(f"franz_parisi_potential: lost the 1RSB branch at u = {u_new} (p = {p}, "
+                                   f"beta^2 = {beta2}); please report.")
+            u_good, u_bad = u, u_new
+            for _ in range(60):
+                mid = 0.5 * (u_good + u_bad)
+                u_good, u_bad = (mid, u_bad) if state(mid) is not None else (u_good, mid)
+            u_new = u_good
+            st = state(u_new) if u_new > u else (p0, *_fp1_point(p0, u, beta2, p)[1:3])
+        p0_new, m, q2 = st
+        if m >= 1.0 or q2 <= 0.0 or u_new < u + _FP1_DU:  # end of the branch
+            if m >= 1.0 or q2 <= 0.0:  # m reaches 1 (or q reaches 0): bisection in u
+
+                def event(uu):
+                    _, mm, qq2 = state(uu)
+                    return max(mm - 1.0, -qq2)
+
+                u_new = optimize.brentq(event, u, u_new, xtol=1e-15)
+                p0_new, m, q2 = state(u_new)
+            us.append(u_new)
+            p0s.append(p0_new)
+            qs.append(math.sqrt(max(q2, 0.0)))
+            return qs[-1], q_hi, np.array(us), np.array(p0s), np.array(qs)
+        us.append(u_new)
+        p0s.append(p0_new)
+        qs.append(math.sqrt(q2))
+        u, p0 = u_new, p0_new
+
+
+def _fp1_solve(q, branch, beta2, p):
+    """(p1, p0, m) of the 1RSB saddle at overlap q inside the branch interval."""
+    _, _, us, p0s, qs = branch
+    k = int(np.searchsorted(-qs, -q))  # qs decreasing: qs[k-1] >= q > qs[k]
+    k = min(max(k, 1), len(qs) - 1)
+    lo_p = max(min(p0s[k - 1], p0s[k]) - 4 * _FP1_DU, _FP1_P0_MIN)
+    hi_p = max(p0s[k - 1], p0s[k]) + 4 * _FP1_DU
+
+    def p0_of(uu):
+        return _fp1_p0(uu, beta2, p, lo_p, min(hi_p, 1.0 - uu - 1e-12))
+
+    def g(uu):
+        return math.sqrt(max(_fp1_point(p0_of(uu), uu, beta2, p)[2], 0.0)) - q
+
+    u_lo = us[k - 1] if us[k - 1] > 0 else 1e-12
+    u = optimize.brentq(g, u_lo, us[k], xtol=1e-16, rtol=1e-15, maxiter=200)
+    p0 = p0_of(u)
+    m = _fp1_point(p0, u, beta2, p)[1]
+    return p0 + u, p0, m
+
+
+def _fp1_minus_beta_v(q, p1, p0, m, beta2, p):
+    """-beta V(q) of the 1RSB ansatz (p1, p0, m)."""
+    a = 1.0 - p1
+    b = a + m * (p1 - p0)
+    return (beta2 * q**p + 0.5 * beta2 * ((m - 1.0) * p1**p - m * p0**p)
+            + 0.5 * ((m - 1.0) / m * math.log(a) + math.log(b) / m + (p0 - q * q) / b))
+
+
+def _fp1_gradient(q, p1, p0, m, beta2, p):
+    """Partial derivatives of -beta V with respect to (p1, p0, m) (all zero at the saddle)."""
+    a = 1.0 - p1
+    b = a + m * (p1 - p0)
+    xi = lambda x: x**p  # noqa: E731
+    d1 = lambda x: p * x ** (p - 1)  # noqa: E731
+    g1 = 0.5 * (m - 1.0) * (beta2 * d1(p1) - 1.0 / (m * a) + 1.0 / (m * b) - (p0 - q * q) / (b * b))
+    g0 = 0.5 * m * (-beta2 * d1(p0) + (p0 - q * q) / (b * b))
+    gm = 0.5 * (beta2 * (xi(p1) - xi(p0)) + math.log(a / b) / (m * m) + (p1 - p0) / (m * b)
+                - (p0 - q * q) * (p1 - p0) / (b * b))
+    return g1, g0, gm
+
+
+def franz_parisi_potential(q, T, p, *, rsb="rs", return_replicon=False):
+    r"""Franz-Parisi potential :math:`V(q)` of the spherical pure p-spin model (RS or 1RSB, book normalisation).
 
     A reference configuration :math:`\sigma_0` is drawn from the Gibbs measure at temperature :math:`T`; a second
     configuration :math:`\sigma` at the same temperature is constrained to the overlap :math:`\sigma\cdot\sigma_0/N
@@ -238,10 +424,26 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
     formula is the analytic continuation of the paramagnetic reference, not the equilibrium potential.
 
     The RS saddle point is stable when the replicon eigenvalue ratio :math:`\lambda = \beta^2\xi''(s)(1-s)^2 < 1`.
-    For p = 3 near :math:`T_d` it is violated on an interval of intermediate overlaps (roughly 0.3 < q < 0.5),
-    where the true potential needs one step of RSB among the constrained replicas (Barrat, Franz and Parisi 1997;
-    not implemented); the secondary minimum (:math:`s = q`) is stable for :math:`T < T_d` and marginal
-    (:math:`\lambda = 1`) at :math:`T_d`. Use ``return_replicon=True`` to locate the unstable interval.
+    For p = 3 near :math:`T_d` it is violated on an interval of intermediate overlaps (roughly 0.3 < q < 0.5);
+    the secondary minimum (:math:`s = q`) is stable for :math:`T < T_d` and marginal (:math:`\lambda = 1`) at
+    :math:`T_d`. With ``rsb="1rsb"`` the constrained replicas have one step of RSB (Barrat, Franz and Parisi 1997):
+    overlap :math:`s_1` inside blocks of size :math:`m`, :math:`s_0` between blocks, :math:`a = 1-s_1`,
+    :math:`b = a + m(s_1-s_0)`,
+
+    .. math::
+
+        -\beta V(q) = \beta^2\xi(q) + \frac{\beta^2}{2}\bigl[(m-1)\xi(s_1) - m\,\xi(s_0)\bigr]
+            + \frac{m-1}{2m}\ln a + \frac{1}{2m}\ln b + \frac{s_0-q^2}{2b},
+
+    stationary in :math:`(s_1, s_0, m)`:
+    :math:`\beta^2\xi'(s_0)b^2 = s_0-q^2`, :math:`\beta^2[\xi'(s_1)-\xi'(s_0)]ab = s_1-s_0`,
+    :math:`\beta^2m^2[\xi(s_1)-\xi(s_0)-\xi'(s_0)(s_1-s_0)] = \ln(1+y) - y/(1+y)`, :math:`y = m(s_1-s_0)/a`.
+    The branch with :math:`0 < m < 1` bifurcates continuously from RS at the upper edge of the RS-unstable interval
+    (:math:`s_1 = s_0 = s`, :math:`m = \xi'''(s)(1-s)/(2\xi''(s))`) and ends where :math:`m = 1`, at an overlap
+    below the lower edge (there :math:`s_0 = s` and :math:`V` joins the RS value with the same slope); in
+    between it raises :math:`V` (for :math:`n \to 0` the saddle maximises the free energy over the order
+    parameters). Outside this interval, or when there is no RS instability, the 1RSB extremum is the RS one and RS
+    is returned. Its replicon ratios :math:`\beta^2\xi''(s_1)a^2` and :math:`\beta^2\xi''(s_0)b^2` stay below 1.
 
     Parameters
     ----------
@@ -250,9 +452,12 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
     T : float
         Temperature, 0.01 <= T <= 1e3.
     p : int
-        Order of the interaction, 3 <= p <= 10**6.
+        Order of the interaction, 3 <= p <= 10**6 (p <= 50 with ``rsb="1rsb"``).
+    rsb : {"rs", "1rsb"}, default "rs"
+        Replica-symmetric saddle, or the 1RSB extremum described above (requires :math:`T \ge T_K`).
     return_replicon : bool, default False
-        Also return :math:`\lambda` (same shape as the potential).
+        Also return :math:`\lambda` (same shape as the potential): the RS ratio, or at 1RSB points the larger of the
+        two 1RSB ratios.
 
     Returns
     -------
@@ -263,9 +468,10 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
     Raises
     ------
     TypeError
-        If ``q`` or ``T`` is not real, or ``p`` not an integer.
+        If ``q`` or ``T`` is not real, ``p`` not an integer, or ``rsb`` not a string.
     ValueError
-        If an overlap is outside [0, 1), ``T`` outside [0.01, 1e3], or ``p < 3``.
+        If an overlap is outside [0, 1), ``T`` outside [0.01, 1e3], or ``p < 3``; if ``rsb`` is not "rs" or
+        "1rsb"; with ``rsb="1rsb"``, if ``p > 50`` or ``T < T_K``.
 
     References
     ----------
@@ -274,6 +480,8 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
     .. [2] A. Crisanti, H.-J. Sommers, "The spherical p-spin interaction spin glass model: the statics",
        Z. Phys. B 87 (1992) 341-354.
     .. [3] T. Castellani, A. Cavagna, "Spin-glass theory for pedestrians", J. Stat. Mech. (2005) P05012.
+    .. [4] A. Barrat, S. Franz, G. Parisi, "Temperature evolution and bifurcations of metastable states in mean-field
+       spin glasses, with connections with structural glasses", J. Phys. A 30 (1997) 5593.
 
     Examples
     --------
@@ -282,10 +490,24 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
     >>> v = franz_parisi_potential([0.55, 0.63, 0.75], 0.84, 3)  # T_K < T < T_d: a local minimum near q = 0.63
     >>> bool(v[0] > v[1] < v[2] and v[1] > 0)
     True
+    >>> v_rs, lam_rs = franz_parisi_potential(0.4, 0.84, 3, return_replicon=True)
+    >>> v_1, lam_1 = franz_parisi_potential(0.4, 0.84, 3, rsb="1rsb", return_replicon=True)
+    >>> bool(lam_rs > 1 > lam_1 and v_1 > v_rs)  # RS unstable at q = 0.4; the 1RSB saddle is stable, V higher
+    True
     """
     p = _check_p(p)
     T = check_real("T", T, lower=0.01, upper=1e3)
     return_replicon = check_bool("return_replicon", return_replicon)
+    if not isinstance(rsb, str):
+        raise TypeError(f"`rsb` must be a str, 'rs' or '1rsb', got {type(rsb).__name__}.")
+    if rsb not in ("rs", "1rsb"):
+        raise ValueError(f"`rsb` must be one of ['rs', '1rsb'], got {rsb!r}.")
+    if rsb == "1rsb":
+        if p > _FP1_P_MAX:
+            raise ValueError(f"`p` must be <= {_FP1_P_MAX} with rsb='1rsb', got {p}.")
+        tk = pspin_kauzmann_temperature(p)
+        if T < tk:
+            raise ValueError(f"`T` must be >= T_K = {tk} with rsb='1rsb' (paramagnetic reference), got {T}.")
     scalar = np.ndim(q) == 0 and not isinstance(q, np.ndarray)
     if scalar:
         qa = np.array([check_real("q", q, lower=0.0, upper=1.0, upper_open=True)])
@@ -297,8 +519,15 @@ def franz_parisi_potential(q, T, p, *, return_replicon=False):
     beta2 = 1.0 / (T * T)
     out = np.empty(qa.shape)
     lam = np.empty(qa.shape)
+    branch = _fp1_branch(beta2, p) if rsb == "1rsb" and qa.size else None
     for idx, qi in np.ndenumerate(qa):
         qi = float(qi)
+        if branch is not None and branch[0] < qi < branch[1] - 1e-9:  # RS and 1RSB agree to O(1e-27) beyond
+            p1, p0, m = _fp1_solve(qi, branch, beta2, p)
+            out[idx] = -T * _fp1_minus_beta_v(qi, p1, p0, m, beta2, p)
+            a, b = 1.0 - p1, 1.0 - p1 + m * (p1 - p0)
+            lam[idx] = beta2 * p * (p - 1) * max(p1 ** (p - 2) * a * a, p0 ** (p - 2) * b * b)
+            continue
         gap = _fp_saddle_gap(qi, beta2, p)
         out[idx] = 0.0 if qi == 0.0 else -T * _fp_minus_beta_v(qi, gap, beta2, p)
         s = 1.0 - gap
