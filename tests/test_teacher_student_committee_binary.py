@@ -209,3 +209,13 @@ def test_free_entropy_independent_quadrature():
     # negative controls: forgetting the prior normalisation 2^-K, or writing Tr(q_hat) for Tr(q q_hat)
     assert abs(fp.free_entropy - (f_rs + 2 * math.log(2))) > 1e-3
     assert abs(fp.free_entropy - (f_rs + 0.5 * float(np.trace(q @ q_hat)) - 0.5 * float(np.trace(q_hat)))) > 1e-3
+
+
+def test_binary_exactly_non_specialised_start():
+    # Referee regression: an exactly non-specialised init q = c 11^T stays rank one; where V = I - q has a small
+    # eigenvalue the channel step must not switch to the tensor rule in omega (q has no density: LinAlgError before).
+    # The fixed point must be the one of the one-dimensional quadrature along (1, 1) (the two 30-node rules differ by
+    # 4e-5 here, V having the small eigenvalue 1 - 2c = 0.13).
+    fp = ts.committee_state_evolution(3.0, prior="binary", init=0.2 * np.ones((2, 2)), n_nodes=30)
+    assert fp.converged and np.isfinite(fp.free_entropy)
+    assert_allclose(fp.q, cb._symmetric_fixed_point(3.0, 30), atol=1e-4)
