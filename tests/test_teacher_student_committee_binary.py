@@ -71,13 +71,19 @@ def test_k1_reduces_to_binary_perceptron():
 
 
 def test_k2_binary_thresholds():
-    # Computed by this library (Aubin et al. 2018 show the K = 2 binary phase diagram in a figure; no table of values
-    # was available to compare): alpha_IT = 1.546 < alpha_spec = 1.589 < alpha_alg = 1.977.
+    # Computed by this library (no table of values in Aubin et al. 2018 could be confirmed; their poster and stored
+    # state-evolution data are compared below): alpha_IT = 1.546 < alpha_spec = 1.589 < alpha_alg = 1.977.
     th = ts.committee_binary_thresholds(K=2, n_nodes=30, tol=2e-3)
     assert_allclose([th.alpha_it, th.alpha_spec, th.alpha_alg], [1.546, 1.589, 1.977], atol=4e-3)
     # in the hard phase the uninformed fixed point is below the perfect one in free entropy, above alpha_alg SE escapes
     fp = ts.committee_state_evolution(1.8, prior="binary", n_nodes=30, tol=1e-9, n_iter=5000)
     assert fp.converged and fp.free_entropy < -2 * math.log(2) and fp.q_diag - fp.q_off > 0.1
+    # Aubin et al.'s own state evolution (data file Python/Data/BackupObj_SE_binary_K=2/
+    # SE_backupObject_binary_K=2_alpha=1.8000.pkl of github.com/benjaminaubin/TheCommitteeMachine, stopped at damped steps
+    # below 1e-5): q11 = 0.458370, q12 = 0.243389; their iteration stays uninformed at 1.95 and reaches q = 0.999 I at 2.0,
+    # and their NeurIPS 2018 poster gives the hard phase as "approximately 1.6 and 2".
+    assert_allclose([fp.q_diag, fp.q_off], [0.458370, 0.243389], atol=1e-3)
+    assert 1.95 < th.alpha_alg < 2.0
     fine = ts.committee_state_evolution(1.8, prior="binary", n_nodes=60, init=fp.q, tol=1e-9, n_iter=5000)
     assert_allclose(fine.q, fp.q, atol=1e-4)  # quadrature converged on the (specialised) uninformed branch
     assert_allclose(fine.free_entropy, fp.free_entropy, atol=1e-5)
