@@ -71,13 +71,19 @@ def test_k1_reduces_to_binary_perceptron():
 
 
 def test_k2_binary_thresholds():
-    # Computed by this library (Aubin et al. 2018 show the K = 2 binary phase diagram in a figure; no table of values
-    # was available to compare): alpha_IT = 1.546 < alpha_spec = 1.589 < alpha_alg = 1.977.
+    # Computed by this library (no table of values in Aubin et al. 2018 could be confirmed; their poster and stored
+    # state-evolution data are compared below): alpha_IT = 1.546 < alpha_spec = 1.589 < alpha_alg = 1.977.
     th = ts.committee_binary_thresholds(K=2, n_nodes=30, tol=2e-3)
     assert_allclose([th.alpha_it, th.alpha_spec, th.alpha_alg], [1.546, 1.589, 1.977], atol=4e-3)
     # in the hard phase the uninformed fixed point is below the perfect one in free entropy, above alpha_alg SE escapes
     fp = ts.committee_state_evolution(1.8, prior="binary", n_nodes=30, tol=1e-9, n_iter=5000)
     assert fp.converged and fp.free_entropy < -2 * math.log(2) and fp.q_diag - fp.q_off > 0.1
+    # Aubin et al.'s own state evolution (data file Python/Data/BackupObj_SE_binary_K=2/
+    # SE_backupObject_binary_K=2_alpha=1.8000.pkl of github.com/benjaminaubin/TheCommitteeMachine, stopped at damped steps
+    # below 1e-5): q11 = 0.458370, q12 = 0.243389; their iteration stays uninformed at 1.95 and reaches q = 0.999 I at 2.0,
+    # and their NeurIPS 2018 poster gives the hard phase as "approximately 1.6 and 2".
+    assert_allclose([fp.q_diag, fp.q_off], [0.458370, 0.243389], atol=1e-3)
+    assert 1.95 < th.alpha_alg < 2.0
     fine = ts.committee_state_evolution(1.8, prior="binary", n_nodes=60, init=fp.q, tol=1e-9, n_iter=5000)
     assert_allclose(fine.q, fp.q, atol=1e-4)  # quadrature converged on the (specialised) uninformed branch
     assert_allclose(fine.free_entropy, fp.free_entropy, atol=1e-5)
@@ -146,3 +152,76 @@ def test_bad_input_binary():
         ts.committee_amp(X, y, W_init=np.zeros((4, 2)))
     with pytest.raises(ValueError, match="`prior` must be one of"):
         ts.committee_amp(X, y, prior="ising")
+
+
+def test_free_entropy_independent_quadrature():
+    # Referee check: f_RS = E log Z_0 + alpha E sum_y Z_out log Z_out - Tr(q q_hat)/2 at a specialised fixed point
+    # (alpha = 1.8, K = 2), recomputed without the library's Owen-T formulas or Gauss-Hermite rules: Z_out(+2) by a
+    # Gauss-Legendre integral of phi(t) Phi((a_2 + r t)/c) over t > -a_1, g_out by central differences, the average over
+    # omega ~ N(0, q) by a trapezoid rule in the eigenbasis of q, and E log Z_0 by brute-force logsumexp.
+    from scipy import special
+
+    alpha = 1.8
+    fp = ts.committee_state_evolution(alpha, prior="binary", n_nodes=30, tol=1e-9, n_iter=5000)
+    q = fp.q
+    t_gl, w_gl = np.polynomial.legendre.leggauss(80)
+
+    def orthant(a1, a2, r):  # P(X_1 > -a_1, X_2 > -a_2), corr(X_1, X_2) = r
+        lo, hi = -a1[:, None], 12.0
+        t = 0.5 * (hi - lo) * t_gl + 0.5 * (hi + lo)
+        dens = np.exp(-t * t / 2) / math.sqrt(2 * math.pi)
+        return np.sum(0.5 * (hi - lo) * w_gl * dens * special.ndtr((a2[:, None] + r * t) / math.sqrt(1 - r * r)), axis=1)
+
+    V = np.eye(2) - q
+    s = np.sqrt(np.diag(V))
+    r = V[0, 1] / (s[0] * s[1])
+
+    def zout(om):
+        a1, a2 = om[:, 0] / s[0], om[:, 1] / s[1]
+        zp, zm = orthant(a1, a2, r), orthant(-a1, -a2, r)
+        return np.stack([zp, zm, 1 - zp - zm], axis=1)
+
+    x = np.linspace(-7.0, 7.0, 81)
+    X1, X2 = np.meshgrid(x, x, indexing="ij")
+    xi = np.stack([X1.ravel(), X2.ravel()], axis=1)
+    wt = np.exp(-0.5 * (xi ** 2).sum(axis=1)) / (2 * math.pi) * (x[1] - x[0]) ** 2
+    ev, U = np.linalg.eigh(q)
+    om = xi @ (U * np.sqrt(ev)).T
+    Z = zout(om)
+    h = 1e-5
+    G = np.stack([(zout(om + h * e) - zout(om - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
+    psi_out = float(np.sum(wt[:, None] * Z * np.log(Z)))
+    q_hat = alpha * np.einsum("n,ny,nyk,nyl->kl", wt, 1 / Z, G, G)
+    assert_allclose(q_hat, fp.q_hat, atol=1e-6)
+    # E log Z_0 over w_* uniform and xi ~ N(0, I_2): Gauss-Hermite in xi, Z_0 summed over the four sign configurations
+    y, wy = np.polynomial.hermite_e.hermegauss(40)
+    Y1, Y2 = np.meshgrid(y, y, indexing="ij")
+    eta = np.stack([Y1.ravel(), Y2.ravel()], axis=1)
+    weta = np.outer(wy, wy).ravel() / (2 * math.pi)
+    S = np.array([[a, b] for a in (1.0, -1.0) for b in (1.0, -1.0)])
+    ev_h, U_h = np.linalg.eigh(q_hat)
+    R = (U_h * np.sqrt(ev_h)) @ U_h.T
+    psi0, q_new = 0.0, np.zeros((2, 2))
+    for w_star in S:
+        B = eta @ R + q_hat @ w_star
+        E = B @ S.T - 0.5 * np.einsum("ck,kl,cl->c", S, q_hat, S)
+        lse = special.logsumexp(E, axis=1)
+        f = np.exp(E - lse[:, None]) @ S
+        psi0 += float(weta @ (lse - 2 * math.log(2))) / 4
+        q_new += (f.T * weta) @ f / 4
+    assert_allclose(q_new, q, atol=1e-7)  # the library's q is a fixed point of the independent map
+    f_rs = psi0 + alpha * psi_out - 0.5 * float(np.trace(q @ q_hat))
+    assert_allclose(fp.free_entropy, f_rs, atol=1e-7)
+    # negative controls: forgetting the prior normalisation 2^-K, or writing Tr(q_hat) for Tr(q q_hat)
+    assert abs(fp.free_entropy - (f_rs + 2 * math.log(2))) > 1e-3
+    assert abs(fp.free_entropy - (f_rs + 0.5 * float(np.trace(q @ q_hat)) - 0.5 * float(np.trace(q_hat)))) > 1e-3
+
+
+def test_binary_exactly_non_specialised_start():
+    # Referee regression: an exactly non-specialised init q = c 11^T stays rank one; where V = I - q has a small
+    # eigenvalue the channel step must not switch to the tensor rule in omega (q has no density: LinAlgError before).
+    # The fixed point must be the one of the one-dimensional quadrature along (1, 1) (the two 30-node rules differ by
+    # 4e-5 here, V having the small eigenvalue 1 - 2c = 0.13).
+    fp = ts.committee_state_evolution(3.0, prior="binary", init=0.2 * np.ones((2, 2)), n_nodes=30)
+    assert fp.converged and np.isfinite(fp.free_entropy)
+    assert_allclose(fp.q, cb._symmetric_fixed_point(3.0, 30), atol=1e-4)

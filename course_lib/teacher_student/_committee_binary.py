@@ -100,7 +100,9 @@ def _channel_step(q, n_nodes, sym=False):
     V = np.eye(K) - q
     ev, U = np.linalg.eigh(V)
     V = (U * np.clip(ev, 1e-10, None)) @ U.T
-    if not sym and ev[0] < V_SWITCH:  # near perfect recovery (q positive definite there)
+    # near perfect recovery (both eigenvalues of q above 1/2; a nearly singular q, e.g. an exactly non-specialised
+    # q = c 11^T, has no density for the tensor rule and keeps Gauss--Hermite in xi)
+    if not sym and ev[0] < V_SWITCH and ev[-1] < 0.5:
         omega, wts = _sinh_rule(q, V, n_nodes)
     else:
         xi, wts = _gh(K, n_nodes, sym)

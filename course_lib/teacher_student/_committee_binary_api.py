@@ -74,7 +74,8 @@ def committee_binary_thresholds(K=2, n_nodes=40, tol=1e-3):
     n_nodes : int
         Gauss--Hermite nodes per dimension, at least 20.
     tol : float
-        Absolute accuracy of the roots, in (0, 0.1].
+        Absolute accuracy of the bisection for :math:`\alpha_{\rm alg}`, in (0, 0.1]; the two Brent roots are cheap and
+        are computed to ``min(tol, 1e-5)``.
 
     Returns
     -------
@@ -95,6 +96,7 @@ def committee_binary_thresholds(K=2, n_nodes=40, tol=1e-3):
     n_nodes = check_int("n_nodes", n_nodes, minimum=20, maximum=200)
     tol = check_real("tol", tol, lower=0.0, lower_open=True, upper=0.1)
     log2 = math.log(2.0)
+    xtol = min(tol, 1e-5)
 
     def f_uninformed(a):
         if K == 1:
@@ -108,12 +110,12 @@ def committee_binary_thresholds(K=2, n_nodes=40, tol=1e-3):
         return psi0 + a * psi_out - 0.5 * float(np.trace(q @ qh)) + 2 * log2
 
     if K == 1:
-        alpha_it = optimize.brentq(f_uninformed, 1.0, 1.45, xtol=tol)
+        alpha_it = optimize.brentq(f_uninformed, 1.0, 1.45, xtol=xtol)
         alpha_spec = float("nan")
         lo, hi = 1.3, 1.7
     else:
-        alpha_spec = optimize.brentq(lambda a: _stability(a, n_nodes) - 1.0, 1.3, 1.9, xtol=tol)
-        alpha_it = optimize.brentq(f_uninformed, 1.2, alpha_spec, xtol=tol)
+        alpha_spec = optimize.brentq(lambda a: _stability(a, n_nodes) - 1.0, 1.3, 1.9, xtol=xtol)
+        alpha_it = optimize.brentq(f_uninformed, 1.2, alpha_spec, xtol=xtol)
         lo, hi = alpha_spec + 0.05, 2.3
     # bisection for the spinodal, continuing the uninformed branch upwards from lo
     q_lo, escaped = _cb._uninformed_branch(lo, K, n_nodes)

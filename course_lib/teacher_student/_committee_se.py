@@ -238,7 +238,7 @@ def committee_state_evolution(alpha, K=2, prior="gaussian", init=None, n_iter=20
     For ``prior="binary"`` perfect recovery :math:`q = I_K` is a fixed point for every :math:`\alpha`. As the iterate
     approaches it, :math:`V = I - q\to 0` and the channel integrand concentrates on strips of width
     :math:`\sqrt{V}` that a Gauss--Hermite rule in :math:`\xi` cannot resolve; when the smallest eigenvalue of
-    :math:`V` is below 0.15 the average over :math:`\omega\sim\mathcal N(0, q)` therefore uses a tensor
+    :math:`V` is below 0.15 (and both eigenvalues of :math:`q` are above 1/2) the average over :math:`\omega\sim\mathcal N(0, q)` therefore uses a tensor
     Gauss--Legendre rule in :math:`u`, :math:`\omega_k = s\sinh u`, :math:`s = \min_k\sqrt{V_{kk}}/2`, with ``n_nodes``
     nodes per dimension.
 
