@@ -169,3 +169,63 @@ def test_negative_control_frozen_breakpoint_is_not_stationary():
     assert max(map(abs, eqs(x))) < 1e-12 and x[0] - x[1] > 0.05  # a genuine 1RSB point, only m is wrong
     assert abs(_fp1_gradient(q, x[0], x[1], m, b2, p)[2]) > 1e-4
     assert abs(m_true - m) > 0.1
+
+
+def _logdet_functional(q, p1, p0, m, n_blocks):
+    """(1/2n) log det of the explicit Gram matrix of the tau^a = sigma^a - q sigma_0 for integer m and n = m n_blocks."""
+    m, n = int(m), int(m) * n_blocks
+    g = np.full((n, n), p0 - q * q)
+    for k in range(n_blocks):
+        g[k * m:(k + 1) * m, k * m:(k + 1) * m] = p1 - q * q
+    np.fill_diagonal(g, 1 - q * q)
+    return 0.5 * np.linalg.slogdet(g)[1] / n
+
+
+def test_gram_matrix_eigenvalues_of_the_proof():
+    # The proof's eigenvalues a (multiplicity n - n/m), b (n/m - 1), b + n (p0 - q^2) (once), checked against an explicit
+    # matrix at integer m and n; their n -> 0 limit is the entropic part of _fp1_minus_beta_v.
+    q, p1, p0 = 0.3, 0.6, 0.2
+    for m, n_blocks in ((2, 3), (3, 4), (5, 2)):
+        n = m * n_blocks
+        a, b = 1 - p1, 1 - p1 + m * (p1 - p0)
+        formula = 0.5 * ((n - n / m) * math.log(a) + (n / m - 1) * math.log(b) + math.log(b + n * (p0 - q * q))) / n
+        assert abs(_logdet_functional(q, p1, p0, m, n_blocks) - formula) < 1e-12
+    # n -> 0 limit: the entropic terms of the functional (beta = 0 removes the energy; the q^p term vanishes with it)
+    m = 0.7
+    a, b = 1 - p1, 1 - p1 + m * (p1 - p0)
+    exact = lambda n: 0.5 * ((n - n / m) * math.log(a) + (n / m - 1) * math.log(b)  # noqa: E731
+                             + math.log(b + n * (p0 - q * q))) / n
+    assert abs(exact(1e-7) - _fp1_minus_beta_v(q, p1, p0, m, 0.0, 3)) < 1e-6
+
+
+def test_gradient_matches_finite_differences_of_the_functional():
+    # _fp1_gradient (hand-derived) against central differences of _fp1_minus_beta_v at a generic, non-saddle point;
+    # a sign or factor error in any component (e.g. dropping (m-1)/2 in the p1-derivative) is far above 1e-7.
+    q, p1, p0, m, b2, p = 0.35, 0.58, 0.21, 0.64, 1.3, 3
+    h = 1e-6
+    x = np.array([p1, p0, m])
+    fd = []
+    for i in range(3):
+        e = np.zeros(3)
+        e[i] = h
+        fd.append((_fp1_minus_beta_v(q, *(x + e), b2, p) - _fp1_minus_beta_v(q, *(x - e), b2, p)) / (2 * h))
+    assert np.allclose(_fp1_gradient(q, p1, p0, m, b2, p), fd, atol=1e-7, rtol=0)
+
+
+@pytest.mark.parametrize("p", PS)
+def test_saddle_is_a_local_maximum_of_v_in_the_order_parameters(p):
+    # n -> 0: -beta V_1 is a local minimum in (p1, p0, m) at the 1RSB saddle (the Hessian is positive definite),
+    # i.e. V_1 a local maximum; smallest eigenvalue 2e-3 (p = 3, near the upper edge), finite-difference error ~1e-7.
+    T = 0.5 * (pspin_dynamical_temperature(p) + pspin_kauzmann_temperature(p))
+    b2 = 1 / T**2
+    branch = _fp1_branch(b2, p)
+    h = 1e-4
+    for q in np.linspace(branch[0], branch[1], 6)[1:-1]:
+        x = np.array(_fp1_solve(q, branch, b2, p))
+        f = lambda y: _fp1_minus_beta_v(q, *y, b2, p)  # noqa: E731
+        hess = np.empty((3, 3))
+        for i in range(3):
+            for j in range(3):
+                ei, ej = np.eye(3)[i] * h, np.eye(3)[j] * h
+                hess[i, j] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h * h)
+        assert np.linalg.eigvalsh(hess).min() > 1e-5

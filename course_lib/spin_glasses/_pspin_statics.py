@@ -441,9 +441,10 @@ def franz_parisi_potential(q, T, p, *, rsb="rs", return_replicon=False):
     The branch with :math:`0 < m < 1` bifurcates continuously from RS at the upper edge of the RS-unstable interval
     (:math:`s_1 = s_0 = s`, :math:`m = \xi'''(s)(1-s)/(2\xi''(s))`) and ends where :math:`m = 1`, at an overlap
     below the lower edge (there :math:`s_0 = s` and :math:`V` joins the RS value with the same slope); in
-    between it raises :math:`V` (for :math:`n \to 0` the saddle maximises the free energy over the order
-    parameters). Outside this interval, or when there is no RS instability, the 1RSB extremum is the RS one and RS
-    is returned. Its replicon ratios :math:`\beta^2\xi''(s_1)a^2` and :math:`\beta^2\xi''(s_0)b^2` stay below 1.
+    between it raises :math:`V` (the replica rule for :math:`n \to 0`: the physical saddle is the one of larger free
+    energy; here :math:`V_1` is also a local maximum in :math:`(s_1, s_0, m)`). Outside this interval, or when there
+    is no RS instability, the 1RSB extremum is the RS one and RS is returned. Its replicon ratios
+    :math:`\beta^2\xi''(s_1)a^2` and :math:`\beta^2\xi''(s_0)b^2` stay below 1.
 
     Parameters
     ----------
