@@ -95,3 +95,19 @@ def test_bad_input():
         opt.critical_points(lambda x: (0.0, np.zeros(3), np.eye(2)), np.zeros(2))
     with pytest.raises(FloatingPointError, match="non-finite"):
         opt.critical_points(lambda x: (np.nan, np.zeros(2), np.eye(2)), np.zeros(2))
+
+
+def test_a_trial_step_outside_the_domain_is_damped_not_fatal():
+    # f(x) = sqrt(1 + x^2), defined (finite) only on |x| < 2 here: the undamped Newton step from x0 = 1.5 lands at
+    # -x0^3 = -3.375, outside; that step must be rejected and damped, and the start still reaches the minimum at 0.
+    # A non-finite value at the start itself is still an error.
+    def fun(x):
+        x = np.asarray(x, dtype=float)
+        r = np.sqrt(1.0 + x @ x)
+        v = r if np.all(np.abs(x) < 2.0) else np.inf
+        return v, x / r, (np.eye(x.size) - np.outer(x, x) / r**2) / r
+
+    res = opt.critical_points(fun, np.array([[1.5], [-1.7]]), mu0=1e-12)
+    assert np.all(res.converged) and np.allclose(res.x, 0.0, atol=1e-8) and np.all(res.index == 0)
+    with pytest.raises(FloatingPointError, match="non-finite"):
+        opt.critical_points(fun, np.array([2.5]))

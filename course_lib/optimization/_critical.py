@@ -51,8 +51,11 @@ class CriticalPoints:
     converged: np.ndarray
 
 
-def _evaluate(fun, x, P):
-    out = fun(x.copy())
+def _evaluate(fun, x, P, trial=False):
+    """``fun`` at ``x`` as (value, gradient, symmetrised Hessian); at a trial point (``trial=True``) a non-finite
+    result returns None (the step is rejected and damped) instead of raising."""
+    with np.errstate(all="ignore") if trial else np.errstate():
+        out = fun(x.copy())
     if not isinstance(out, tuple) or len(out) != 3:
         raise TypeError("`fun` must return a tuple (value, gradient, Hessian).")
     value = float(out[0])
@@ -62,6 +65,8 @@ def _evaluate(fun, x, P):
         raise ValueError(f"`fun` must return a gradient of shape ({P},) and a Hessian of shape ({P}, {P}), "
                          f"got {g.shape} and {H.shape}.")
     if not (np.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        if trial:
+            return None
         raise FloatingPointError("`fun` returned a non-finite value, gradient or Hessian; start closer to the region "
                                  "where it is defined (smaller `x0`).")
     return value, g, 0.5 * (H + H.T)
@@ -113,7 +118,7 @@ def critical_points(fun, x0, *, tol=1e-8, max_iter=100, eig_tol=1e-8, mu0=1e-3):
     ValueError
         On bad ``x0``, ``tol``, ``max_iter``, ``eig_tol``, ``mu0`` or wrongly shaped derivatives.
     FloatingPointError
-        If ``fun`` returns a non-finite value.
+        If ``fun`` returns a non-finite value at a start (at a trial point the step is rejected and damped instead).
 
     References
     ----------
@@ -154,7 +159,11 @@ def critical_points(fun, x0, *, tol=1e-8, max_iter=100, eig_tol=1e-8, mu0=1e-3):
         while it < max_iter and np.linalg.norm(g) > tol and mu < 1e12:
             gq = Q.T @ g
             x_new = x - Q @ (lam * gq / (lam**2 + mu))
-            f_new, g_new, H_new = _evaluate(fun, x_new, P)
+            trial = _evaluate(fun, x_new, P, trial=True)
+            if trial is None:  # the step left the region where fun is finite: damp it
+                mu *= 4.0
+                continue
+            f_new, g_new, H_new = trial
             if np.linalg.norm(g_new) < np.linalg.norm(g):
                 x, f, g, H = x_new, f_new, g_new, H_new
                 lam, Q = np.linalg.eigh(H)
