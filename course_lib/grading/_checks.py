@@ -218,7 +218,8 @@ def check_close(name, value, expected, *, rtol=1e-7, atol=0.0):
     bound = atol + rtol * np.abs(want)
     if np.any(err > bound):
         i = int(np.argmax(err - bound))
-        where = f" (at index {np.unravel_index(i, want.shape)})" if want.ndim else ""
+        index = tuple(int(j) for j in np.unravel_index(i, want.shape))  # plain ints: no np.int64(...) in the message
+        where = f" (at index {index[0] if len(index) == 1 else index})" if want.ndim else ""
         raise CheckFailed(
             f"{name}: expected {want.flat[i]:.10g}, got {got.flat[i]:.10g}{where} "
             f"(difference {err.flat[i]:.3g} > allowed {bound.flat[i]:.3g})."
@@ -426,7 +427,9 @@ def check_simulation(name, func, args, expected, *, seeds, stderr=None, returns_
         if not 1 / stderr_factor <= ratio <= stderr_factor:
             raise CheckFailed(f"{name}: estimates of {k} independent runs scatter by {spread:.3g}, expected about "
                               f"{stderr:.3g} (a factor {ratio:.2g}; allowed between {1 / stderr_factor:.2g} and "
-                              f"{stderr_factor:g}) -- is every sample drawn independently from `rng`?")
+                              f"{stderr_factor:g}; their mean is {float(np.mean(e)):.4g}, theory {expected:.4g}) -- is "
+                              f"every sample drawn independently from `rng`, and is the returned number the quantity "
+                              f"asked for (its scale, a square or a root)?")
         scale, threshold, per_run = stderr / math.sqrt(k), n_sigma, stderr
     else:
         scale, threshold, per_run = spread / math.sqrt(k), _t_threshold(n_sigma, k - 1), spread
