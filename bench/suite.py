@@ -573,7 +573,7 @@ def _execute_notebook(path):
 
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, timeout=int(os.environ.get("BENCH_CELL_TIMEOUT", "1200")), kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     return time.perf_counter() - t0
 
 
