@@ -415,24 +415,33 @@ def metropolis_numpy(J, beta, n_proposals, state=None, rng=None):
 
 
 @njit(cache=True)
+def _pt_step(J, states, phis, energies, betas, perm, t, method, rng, swaps):
+    """Sweep t of parallel tempering for n_rep independent replica sets (perm[r, k] = configuration at temperature
+    k): one sweep at every temperature, then exchanges of neighbouring temperatures, even or odd pairs by the parity
+    of t; accepted exchanges are counted in swaps[k]. Shared by :func:`_pt_run` and the replica-overlap kernel."""
+    n_rep, n_temp, n = states.shape
+    for r in range(n_rep):
+        for k in range(n_temp):
+            c = perm[r, k]
+            energies[r, c], _ = _sweeps(J, states[r, c], phis[r, c], betas[k], 0.0, 1, method, rng,
+                                        energies[r, c], np.empty(0), np.empty(0))
+        # replica-exchange moves between neighbouring temperatures, alternating even/odd pairs
+        for k in range(t % 2, n_temp - 1, 2):
+            a = perm[r, k]
+            b = perm[r, k + 1]
+            x = (betas[k] - betas[k + 1]) * (energies[r, a] - energies[r, b])
+            if x >= 0.0 or rng.random() < np.exp(x):
+                perm[r, k] = b
+                perm[r, k + 1] = a
+                swaps[k] += 1
+
+
+@njit(cache=True)
 def _pt_run(J, states, phis, energies, betas, perm, n_sweeps, method, rng, e_out, q_out, swaps):
     """Parallel tempering for n_rep independent replica sets; perm[r, t] = configuration at temperature t."""
     n_rep, n_temp, n = states.shape
     for t in range(n_sweeps):
-        for r in range(n_rep):
-            for k in range(n_temp):
-                c = perm[r, k]
-                energies[r, c], _ = _sweeps(J, states[r, c], phis[r, c], betas[k], 0.0, 1, method, rng,
-                                            energies[r, c], np.empty(0), np.empty(0))
-            # replica-exchange moves between neighbouring temperatures, alternating even/odd pairs
-            for k in range(t % 2, n_temp - 1, 2):
-                a = perm[r, k]
-                b = perm[r, k + 1]
-                x = (betas[k] - betas[k + 1]) * (energies[r, a] - energies[r, b])
-                if x >= 0.0 or rng.random() < np.exp(x):
-                    perm[r, k] = b
-                    perm[r, k + 1] = a
-                    swaps[k] += 1
+        _pt_step(J, states, phis, energies, betas, perm, t, method, rng, swaps)
         for k in range(n_temp):
             e_out[t, k] = energies[0, perm[0, k]] / n
             if n_rep > 1:

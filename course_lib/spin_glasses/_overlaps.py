@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit
 
 from .._validation import check_array, check_int, check_rng
-from ._mc_kernels import _check_couplings, _energy, _fields, _sweeps
+from ._mc_kernels import _check_couplings, _energy, _fields, _pt_step
 
 __all__ = ["replica_overlaps"]
 
@@ -19,19 +19,9 @@ def _pt_overlaps(J, states, phis, energies, betas, perm, n_sweeps, n_burn, rng, 
     """PT for n_rep independent replica sets; after n_burn sweeps, records all pair overlaps at the coldest beta."""
     n_rep, n_temp, n = states.shape
     cold = n_temp - 1
+    swaps = np.zeros(n_temp - 1)  # counted by the shared step (as in _pt_run), not reported here
     for t in range(n_sweeps):
-        for r in range(n_rep):
-            for k in range(n_temp):
-                c = perm[r, k]
-                energies[r, c], _ = _sweeps(J, states[r, c], phis[r, c], betas[k], 0.0, 1, 0, rng,
-                                            energies[r, c], np.empty(0), np.empty(0))
-            for k in range(t % 2, n_temp - 1, 2):
-                a = perm[r, k]
-                b = perm[r, k + 1]
-                x = (betas[k] - betas[k + 1]) * (energies[r, a] - energies[r, b])
-                if x >= 0.0 or rng.random() < np.exp(x):
-                    perm[r, k] = b
-                    perm[r, k + 1] = a
+        _pt_step(J, states, phis, energies, betas, perm, t, 0, rng, swaps)
         if t >= n_burn:
             p = 0
             for a in range(n_rep):
