@@ -16,6 +16,9 @@ from pathlib import Path
 from jupyter_cache import get_cache
 from jupyter_cache.executors import load_executor
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from course_lib._nbexec import install_shell_poll_slices  # noqa: E402
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -24,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args(argv)
 
+    # nbclient can sleep through a cell's whole timeout after ipywidgets cells (jupyter/nbclient#312); the
+    # executor's worker processes are forked from this one and inherit the fix.
+    install_shell_poll_slices()
     cache = get_cache(args.cache)
     for path in args.notebooks:
         cache.add_nb_to_project(str(path.resolve()))

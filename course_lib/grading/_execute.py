@@ -16,6 +16,10 @@ def main(argv=None):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from .._nbexec import install_shell_poll_slices
+
+    install_shell_poll_slices()  # nbclient can sleep through a cell's timeout after widget cells
+
     path_in, path_out, timeout = (argv or sys.argv[1:])[:3]
     nb = nbformat.read(path_in, as_version=4)
     nbformat.write(nb, path_out)

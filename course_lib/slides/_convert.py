@@ -30,6 +30,9 @@ def executed(nb_path, cache_dir=None, timeout=600):
             pass  # not cached (or outdated): execute below
     from nbclient import NotebookClient
 
+    from .._nbexec import install_shell_poll_slices
+
+    install_shell_poll_slices()  # nbclient can sleep through a cell's timeout after widget cells
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(pathlib.Path(nb_path).parent)}}).execute()
     return nb
