@@ -16,7 +16,7 @@ REVEAL_VERSION  := 4.6.1
 REQUIREJS_VERSION := 2.3.7
 VENDOR := _build/vendor
 
-.PHONY: help env book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student grade serve clean release test-reader bench fuzz
+.PHONY: help env numba-signatures book site slides notebooks pdf pdf-print test test-lib test-notebooks test-book test-browser student grade serve clean release test-reader bench fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -30,7 +30,20 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null 2>&1
 	@touch $(STAMP)
 
-env: $(STAMP)  ## create .venv: requirements-dev.txt (includes the reader's requirements.txt) and course_lib (editable)
+# numba compiles a kernel at its first call in a process (0.1-3 s each) unless it is in its on-disk cache
+# (course_lib/**/__pycache__). Compile the signatures the notebooks use once, at install, so that no lecture pays it
+# (course_lib/precompile.py; `make numba-signatures` re-records them). Redone when course_lib changes.
+NUMBA_STAMP := $(VENV)/.numba-precompiled
+COURSE_LIB_SOURCES := $(shell find course_lib -name '*.py' 2>/dev/null)
+
+$(NUMBA_STAMP): $(STAMP) $(COURSE_LIB_SOURCES) course_lib/_numba_signatures.json
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m course_lib.precompile --jobs $(JOBS)
+	@touch $@
+
+env: $(STAMP) $(NUMBA_STAMP)  ## create .venv: requirements-dev.txt (includes the reader's requirements.txt), course_lib (editable), its kernels compiled
+
+numba-signatures: $(STAMP)  ## re-record course_lib/_numba_signatures.json: execute every notebook from an empty numba cache
+	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python -m course_lib.precompile --jobs $(JOBS) --record $(NOTEBOOKS)
 
 # The published website shows the student edition of the homework (no solutions anywhere in it);
 # `make book EDITION=instructor` builds the instructor's own copy, with solutions, into _build/instructor/_build/html.
@@ -47,7 +60,7 @@ book: site $(if $(filter instructor,$(EDITION)),,slides student notebooks)  ## b
 NOTEBOOKS := $(wildcard lectures/*/*.ipynb homework/*.ipynb)
 LECTURE_NOTEBOOKS := $(wildcard lectures/*/*.ipynb)
 
-site: $(STAMP)  ## only the Jupyter Book build (warnings are errors); EDITION=instructor for the edition with solutions
+site: $(STAMP) $(NUMBA_STAMP)  ## only the Jupyter Book build (warnings are errors); EDITION=instructor for the edition with solutions
 	@mkdir -p _build
 ifeq ($(EDITION),instructor)
 	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python book/_ext/preexecute.py $(NOTEBOOKS)
@@ -89,14 +102,14 @@ notebooks: site student  ## the reader edition (plain Jupyter, install cell) of 
 	  --student _build/student --site _build/html --cache _build/.jupyter_cache --bib book/references.bib \
 	  --doctrees _build/.doctrees
 
-test-lib: $(STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
+test-lib: $(STAMP) $(NUMBA_STAMP)  ## unit, hygiene and homework tests, and every docstring example of course_lib
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/browser --ignore=tests/reader
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider --doctest-modules course_lib
 
 fuzz: $(STAMP)  ## the full bad-input fuzz of the public API (make test-lib runs its smoke version)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python tests/fuzz_api.py --jobs $(JOBS) --verbose
 
-test-notebooks: $(STAMP)  ## execute every lecture and homework notebook with nbval
+test-notebooks: $(STAMP) $(NUMBA_STAMP)  ## execute every lecture and homework notebook with nbval
 	OPENBLAS_NUM_THREADS=1 COURSE_LIB_SWEEP_JOBS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --nbval-lax lectures homework
 
 test-book: book  ## the warning-free book build, as a test
@@ -140,5 +153,5 @@ serve: book  ## serve the built website on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html 8000
 
 clean:  ## remove build outputs (keeps .venv)
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache $(NUMBA_STAMP)
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
