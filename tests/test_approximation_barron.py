@@ -1,5 +1,6 @@
 """Tests of the Barron-space tools (course_lib/approximation/_barron.py) against closed forms."""
 
+import mpmath
 import numpy as np
 import pytest
 from scipy.special import eval_gegenbauer, gammaln, roots_jacobi
@@ -45,6 +46,97 @@ def test_parseval(d):
     assert 2 * d * np.sum(n * a**2) == pytest.approx(1.0, abs=1e-8)
     # negative control: forgetting the multiplicities breaks it
     assert abs(2 * d * np.sum(a**2) - 1.0) > 1e-2
+
+
+def _gegenbauer_mpmath(d, k):
+    # independent reference for the float64 code: the Gamma-function closed form of the docstring (Bach 2017, App. D)
+    # and N_k = (2k + d - 2)/k binom(k + d - 3, k - 1), evaluated by mpmath at 30 significant digits
+    with mpmath.workdps(30):
+        dd = mpmath.mpf(d)
+        cd = mpmath.gamma(dd / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma((dd - 1) / 2))
+        if k == 0:
+            a = cd / (dd - 1)
+        elif k == 1:
+            a = 1 / (2 * dd)
+        elif k % 2:
+            a = mpmath.mpf(0)
+        else:
+            a = ((-1) ** (k // 2 - 1) * cd * mpmath.gamma((dd - 1) / 2) * mpmath.factorial(k - 2)
+                 / (2**k * mpmath.factorial(k // 2 - 1) * mpmath.gamma(mpmath.mpf(k) / 2 + (dd + 1) / 2)))
+        n = mpmath.mpf(1) if k == 0 else (2 * k + dd - 2) / k * mpmath.binomial(k + dd - 3, k - 1)
+    return a, n
+
+
+def _gegenbauer_old(d, k_max):
+    # the implementation before the referee's report (differences of gammaln values), kept as a negative control
+    k = np.arange(k_max + 1)
+    log_cd = gammaln(d / 2) - 0.5 * np.log(np.pi) - gammaln((d - 1) / 2)
+    alpha = np.zeros(k_max + 1)
+    alpha[0] = np.exp(log_cd) / (d - 1)
+    alpha[1] = 1.0 / (2 * d)
+    ke = k[2::2].astype(float)
+    log_a = (log_cd + gammaln((d - 1) / 2) + gammaln(ke - 1) - ke * np.log(2.0) - gammaln(ke / 2)
+             - gammaln(ke / 2 + (d + 1) / 2))
+    alpha[2::2] = (-1.0) ** (ke / 2 - 1) * np.exp(log_a)
+    kk = np.maximum(k, 1).astype(float)
+    with np.errstate(over="ignore"):
+        mult = np.exp(np.log((2 * kk + d - 2) / kk) + gammaln(kk + d - 2) - gammaln(kk) - gammaln(d - 1))
+    mult[0] = 1.0
+    return k, mult, alpha
+
+
+def _max_rel_err(coeffs, d, ks):
+    _, n, a = coeffs
+    err = 0.0
+    for k in ks:
+        a_ref, n_ref = _gegenbauer_mpmath(d, k)
+        err = max(err, float(abs(n[k] - n_ref) / n_ref))
+        if a_ref != 0:
+            err = max(err, float(abs(a[k] - a_ref) / abs(a_ref)))
+    return err
+
+
+# largest degree K_d with N_k <= 1.8e308 and alpha_k^2 >= 2.2e-308 for all k <= K_d (found by the function itself; the
+# values are asserted below so that a change of the range is noticed)
+_K_D = {1000: 291, 2000: 207, 10_000: 129}
+
+
+@pytest.mark.parametrize("d", [1000, 2000, 10_000])
+def test_gegenbauer_large_d_matches_mpmath(d):
+    # the referee's report: overflow for d >= 1000. Now every returned value has relative error < 1e-12 (measured
+    # <= 7e-14), up to the largest accepted degree, and larger k_max raise a ValueError naming d and K_d
+    K = _K_D[d]
+    coeffs = ap.relu_gegenbauer_coefficients(d, K)
+    assert all(np.all(np.isfinite(c)) for c in coeffs)
+    ks = [0, 1, 2, 3, 4, 6, 8, 10, K // 2 - (K // 2) % 2, K - 1, K]
+    assert _max_rel_err(coeffs, d, ks) < 1e-12
+    with pytest.raises(ValueError, match=rf"`d` = {d}.*k_max <= {K}\b"):
+        ap.relu_gegenbauer_coefficients(d, K + 1)
+    # negative control: the old gammaln-difference formula fails the same test, silently
+    with np.errstate(over="ignore", invalid="ignore"):
+        old = _gegenbauer_old(d, 2000)
+        assert not np.all(np.isfinite(old[1])) and np.isnan(np.sum(old[1] * old[2] ** 2))
+    if d == 10_000:
+        assert _max_rel_err(_gegenbauer_old(d, 10), d, range(11)) > 1e-12  # measured 2.4e-11
+
+
+def test_gegenbauer_large_d_parseval_tail_matches_hermite_limit():
+    # Parseval at large d: the energy beyond K_d, 1 - 2d sum_{k <= K_d} N_k alpha_k^2, must be positive and tend, as
+    # d -> infinity with K fixed, to the tail of the Hermite energies of relu(z), z ~ N(0, 1): e_k = ((k-3)!!)^2/(pi k!)
+    # for even k >= 2 (e_2 = 2! c_2^2 / E relu(z)^2 = 1/(2 pi), c_2 = E relu(z) He_2(z) / 2! = 1/(2 sqrt(2 pi)));
+    # measured ratios 0.68 (d = 1000), 0.86 (2000), 0.98 (10^4)
+    ratios = []
+    for d, K in _K_D.items():
+        _, n, a = ap.relu_gegenbauer_coefficients(d, K)
+        missing = 1.0 - 2 * d * np.sum(n * a**2)
+        with mpmath.workdps(20):
+            tail = mpmath.nsum(lambda j: mpmath.fac2(2 * j - 3) ** 2 / (mpmath.pi * mpmath.factorial(2 * j)),
+                               [K // 2 + 1, mpmath.inf])
+        ratios.append(missing / float(tail))
+    assert 0.5 < ratios[0] < ratios[1] < ratios[2] < 1.05
+    # negative control: the Parseval sum without the multiplicities misses almost everything
+    _, n, a = ap.relu_gegenbauer_coefficients(10_000, 129)
+    assert 1.0 - 2 * 10_000 * np.sum(a**2) > 0.4
 
 
 def test_gram_closed_form_vs_monte_carlo():
