@@ -215,3 +215,22 @@ def test_training_reaches_small_error():
 def test_bad_input(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_equivalent_error_large_d_default_and_tail():
+    """d > 206: the default k_max stops at the float64 limit K_d instead of raising; the energy of the degrees
+    above k_max is counted as not fitted, so truncating earlier changes the value by less than that energy."""
+    from course_lib.approximation._barron import _relu_max_degree
+
+    assert _relu_max_degree(1000, 2000) == 291 and _relu_max_degree(100, 2000) == 2000
+    full = ap.random_feature_equivalent_error(1000, 16)
+    assert full == ap.random_feature_equivalent_error(1000, 16, k_max=291)
+    _, n, a = ap.relu_gegenbauer_coefficients(1000, 100)
+    tail_100 = 1 - 2 * 1000 * np.sum(n * a**2)
+    short = ap.random_feature_equivalent_error(1000, 16, k_max=100)
+    assert 0 < tail_100 < 1e-3 and abs(short - full) <= tail_100
+    assert 0 < full < 1
+    with pytest.raises(ValueError, match="k_max"):
+        ap.random_feature_equivalent_error(1000, 16, k_max=300)
+    # small d: the tail above degree 2000 is ~1e-10, the value unchanged at the lecture's precision
+    assert abs(ap.random_feature_equivalent_error(3, 16) - 0.010635528137) < 1e-9

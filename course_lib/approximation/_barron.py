@@ -80,6 +80,49 @@ def sphere_relu_gram(A, B):
     return _gram(A, B)
 
 
+def _gegenbauer_logs(d, k_max):
+    """log c_d, log N_k, log|alpha_k| (k <= k_max) and the mask of degrees outside the float64 range."""
+
+    def prefix_sums(terms):
+        # Neumaier-compensated running sums: error about 1e-16 * sum |terms|, independent of the number of terms
+        out = np.empty(len(terms) + 1)
+        s = c = 0.0
+        out[0] = 0.0
+        for i, t in enumerate(terms.tolist()):
+            u = s + t
+            c += (s - u) + t if abs(s) >= abs(t) else (t - u) + s
+            s = u
+            out[i + 1] = s + c
+        return out
+
+    # log c_d from c_2 = 1/pi, c_3 = 1/2 and c_{j+2} = c_j * j / (j - 1)
+    j0 = 2 + d % 2
+    steps = np.arange(j0, d - 1, 2, dtype=float)
+    log_cd = (-np.log(np.pi) if j0 == 2 else -np.log(2.0)) + math.fsum(np.log1p(1.0 / (steps - 1.0)))
+    k = np.arange(k_max + 1)
+    # log N_k = log((2k + d - 2)/k) + sum_{j=1}^{k-1} log1p((d - 2)/j)   (k >= 1)
+    log_mult = np.zeros(k_max + 1)
+    if k_max >= 1:
+        kk = k[1:].astype(float)
+        log_binom = prefix_sums(np.log1p((d - 2) / kk[:-1]))
+        log_mult[1:] = np.log1p((kk + d - 2) / kk) + log_binom
+    # log|alpha_k|, k = 2, 4, ...: log c_d - log(d^2 - 1) - sum_{j=2,4,...,k-2} log1p((d + 2)/(j - 1))
+    log_abs_alpha = np.full(k_max + 1, -np.inf)
+    ke = k[2::2].astype(float)
+    if ke.size:
+        log_abs_alpha[2::2] = (log_cd - np.log((d - 1.0) * (d + 1.0))
+                               - prefix_sums(np.log1p((d + 2) / (ke[:-1] - 1.0))))
+    bad = log_mult > np.log(np.finfo(float).max)
+    bad[2::2] |= 2 * log_abs_alpha[2::2] < np.log(np.finfo(float).tiny)
+    return k, ke, log_cd, log_mult, log_abs_alpha, bad
+
+
+def _relu_max_degree(d, cap=100_000):
+    """The largest degree K_d <= cap that :func:`relu_gegenbauer_coefficients` accepts in dimension d."""
+    bad = _gegenbauer_logs(d, cap)[-1]
+    return int(np.argmax(bad)) - 1 if bad.any() else cap
+
+
 def relu_gegenbauer_coefficients(d, k_max):
     r"""Spherical-harmonic expansion of the ReLU ridge function :math:`\mathrm{relu}(\langle v, x\rangle)` on :math:`\mathbb S^{d-1}`.
 
@@ -135,38 +178,7 @@ def relu_gegenbauer_coefficients(d, k_max):
     """
     d = check_int("d", d, minimum=2, maximum=10_000)
     k_max = check_int("k_max", k_max, minimum=0, maximum=100_000)
-
-    def prefix_sums(terms):
-        # Neumaier-compensated running sums: error about 1e-16 * sum |terms|, independent of the number of terms
-        out = np.empty(len(terms) + 1)
-        s = c = 0.0
-        out[0] = 0.0
-        for i, t in enumerate(terms.tolist()):
-            u = s + t
-            c += (s - u) + t if abs(s) >= abs(t) else (t - u) + s
-            s = u
-            out[i + 1] = s + c
-        return out
-
-    # log c_d from c_2 = 1/pi, c_3 = 1/2 and c_{j+2} = c_j * j / (j - 1)
-    j0 = 2 + d % 2
-    steps = np.arange(j0, d - 1, 2, dtype=float)
-    log_cd = (-np.log(np.pi) if j0 == 2 else -np.log(2.0)) + math.fsum(np.log1p(1.0 / (steps - 1.0)))
-    k = np.arange(k_max + 1)
-    # log N_k = log((2k + d - 2)/k) + sum_{j=1}^{k-1} log1p((d - 2)/j)   (k >= 1)
-    log_mult = np.zeros(k_max + 1)
-    if k_max >= 1:
-        kk = k[1:].astype(float)
-        log_binom = prefix_sums(np.log1p((d - 2) / kk[:-1]))
-        log_mult[1:] = np.log1p((kk + d - 2) / kk) + log_binom
-    # log|alpha_k|, k = 2, 4, ...: log c_d - log(d^2 - 1) - sum_{j=2,4,...,k-2} log1p((d + 2)/(j - 1))
-    log_abs_alpha = np.full(k_max + 1, -np.inf)
-    ke = k[2::2].astype(float)
-    if ke.size:
-        log_abs_alpha[2::2] = (log_cd - np.log((d - 1.0) * (d + 1.0))
-                               - prefix_sums(np.log1p((d + 2) / (ke[:-1] - 1.0))))
-    bad = log_mult > np.log(np.finfo(float).max)
-    bad[2::2] |= 2 * log_abs_alpha[2::2] < np.log(np.finfo(float).tiny)
+    k, ke, log_cd, log_mult, log_abs_alpha, bad = _gegenbauer_logs(d, k_max)
     if bad.any():
         k_ok = int(np.argmax(bad)) - 1
         raise ValueError(
@@ -264,7 +276,7 @@ def random_feature_error(v, W):
     return float(min(max(1.0 - float(b @ c) / f2, 0.0), 1.0))
 
 
-def random_feature_equivalent_error(d, m, k_max=2000):
+def random_feature_equivalent_error(d, m, k_max=None):
     r"""Deterministic equivalent of :func:`random_feature_error` for :math:`m` weights uniform on the sphere.
 
     With :math:`\mu_k = \alpha_k^2` and multiplicities :math:`N_k` of :func:`relu_gegenbauer_coefficients`, the effective
@@ -284,8 +296,13 @@ def random_feature_equivalent_error(d, m, k_max=2000):
         Dimension, :math:`2 \le d \le 10^4`.
     m : int
         Number of random features, :math:`1 \le m \le 10^9`.
-    k_max : int
-        Degrees kept, :math:`2 \le k_{\max} \le 10^5` (the neglected energy is :math:`O(k_{\max}^{-3})`).
+    k_max : int, optional
+        Degrees kept, :math:`2 \le k_{\max} \le \min(10^5, K_d)` with :math:`K_d` the float64 limit of
+        :func:`relu_gegenbauer_coefficients` (291 at :math:`d = 1000`); default :math:`\min(2000, K_d)`. The energy
+        of the degrees above :math:`k_{\max}`, :math:`1 - 2d\sum_{k\le k_{\max}}N_k\mu_k` (exact, since
+        :math:`\sum_k N_k\mu_k = 1/(2d)`; :math:`O(k_{\max}^{-3})`, :math:`1.2\cdot10^{-5}` at :math:`d = 1000`), is
+        counted as not fitted: their eigenvalues are far below :math:`\lambda_*`, where :math:`\lambda_*/(\mu_k+\lambda_*)
+        \to 1`.
 
     Returns
     -------
@@ -300,12 +317,15 @@ def random_feature_equivalent_error(d, m, k_max=2000):
 
     d = check_int("d", d, minimum=2, maximum=10_000)
     m = check_int("m", m, minimum=1, maximum=1_000_000_000)
+    if k_max is None:
+        k_max = min(2000, _relu_max_degree(d, 2000))
     k_max = check_int("k_max", k_max, minimum=2, maximum=100_000)
     _, n, a = relu_gegenbauer_coefficients(d, k_max)
     keep = a != 0
     n, mu = n[keep], a[keep] ** 2
+    tail = max(0.0, 1.0 - 2 * d * math.fsum(n * mu))  # energy of the degrees above k_max
     if m >= n.sum():
-        return 0.0
+        return tail
 
     def excess(log_lam):
         lam = np.exp(log_lam)
@@ -314,7 +334,7 @@ def random_feature_equivalent_error(d, m, k_max=2000):
     lo = np.log(mu.min()) - 60.0
     log_lam = brentq(excess, lo, np.log(mu.max()) + 60.0, xtol=1e-12)
     lam = np.exp(log_lam)
-    return float(2 * d * np.sum(n * mu * lam / (mu + lam)))
+    return float(2 * d * np.sum(n * mu * lam / (mu + lam))) + tail
 
 
 def _grad_first(A, B):
