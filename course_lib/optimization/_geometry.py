@@ -271,6 +271,7 @@ def _l1sd_kernel(Z, lr, n_iter, record, out):
     n, p = Z.shape
     w = np.zeros(p)
     m = np.empty(n)
+    e = np.empty(n)
     g = np.empty(p)
     k = 0
     for t in range(n_iter + 1):
@@ -285,15 +286,34 @@ def _l1sd_kernel(Z, lr, n_iter, record, out):
             for l in range(p):
                 acc += Z[i, l] * w[l]
             m[i] = acc
-        mmin = m.min()
-        e = np.exp(-(m - mmin))  # losses rescaled by exp(mmin): the step eta/L is scale-free
-        s = e.sum()
+        # m.min(), e.sum() and np.argmax(np.abs(g)) written out as loops with numba's semantics (first NaN wins,
+        # sequential sums): the array reductions compile error paths that cost about 2 s of compile time
+        mmin = m[0]
+        for i in range(1, n):
+            if np.isnan(mmin):
+                break
+            if np.isnan(m[i]) or m[i] < mmin:
+                mmin = m[i]
+        s = 0.0
+        for i in range(n):
+            e[i] = np.exp(-(m[i] - mmin))  # losses rescaled by exp(mmin): the step eta/L is scale-free
+            s += e[i]
         for l in range(p):  # g = -(Z.T @ e) / s, the gradient of L divided by L
             acc = 0.0
             for i in range(n):
                 acc += Z[i, l] * e[i]
             g[l] = -acc / s
-        j = np.argmax(np.abs(g))
+        j = 0
+        gmax = np.abs(g[0])
+        if not np.isnan(gmax):
+            for l in range(1, p):
+                v = np.abs(g[l])
+                if np.isnan(v):
+                    j = l
+                    break
+                if v > gmax:
+                    gmax = v
+                    j = l
         w[j] -= lr * np.abs(g[j]) * np.sign(g[j])
 
 
@@ -424,7 +444,14 @@ def _relu_gd_kernel(X, y, a, W, lr, n_iter, record, out_a, out_W, adaptive, powe
         if adaptive:
             if loss < 1e-250:  # the loss-normalised step would divide an underflowing gradient by an underflowing loss
                 return t
-            step = lr / (loss * ((a * a).sum() + (W * W).sum()) ** power)
+            sa = 0.0  # (a * a).sum() and (W * W).sum() as sequential loops (the reductions cost compile time)
+            for j in range(m):
+                sa += a[j] * a[j]
+            sw = 0.0
+            for j in range(m):
+                for l in range(d):
+                    sw += W[j, l] * W[j, l]
+            step = lr / (loss * (sa + sw) ** power)
         a = a - step * ga
         W = W - step * gW
     return -1
