@@ -164,7 +164,7 @@ def _dkappa(w, v, out):
 
 @njit(cache=True)
 def _rowdot(A, a, B, b):
-    """<A[a], B[b]> as a loop (W[a] @ V[b] would bind BLAS, which costs compile time)."""
+    """Sequential sum_j A[a, j] B[b, j] (the order of numba's .sum(), which these row norms replace)."""
     acc = 0.0
     for j in range(A.shape[1]):
         acc += A[a, j] * B[b, j]
@@ -185,14 +185,14 @@ def _committee_loss(W, V):
     loss = 0.0
     for a in range(K):
         for b in range(K):
-            c = 1.0 if (nW[a] == 0 or nW[b] == 0) else _rowdot(W, a, W, b) / (nW[a] * nW[b])
+            c = 1.0 if (nW[a] == 0 or nW[b] == 0) else (W[a] @ W[b]) / (nW[a] * nW[b])
             loss += 0.5 * _kappa(nW[a], nW[b], c)
         for b in range(Ks):
-            c = 1.0 if (nW[a] == 0) else _rowdot(W, a, V, b) / (nW[a] * nV[b])
+            c = 1.0 if (nW[a] == 0) else (W[a] @ V[b]) / (nW[a] * nV[b])
             loss -= _kappa(nW[a], nV[b], c)
     for a in range(Ks):
         for b in range(Ks):
-            loss += 0.5 * _kappa(nV[a], nV[b], _rowdot(V, a, V, b) / (nV[a] * nV[b]))
+            loss += 0.5 * _kappa(nV[a], nV[b], (V[a] @ V[b]) / (nV[a] * nV[b]))
     return loss
 
 
