@@ -104,8 +104,10 @@ def _flow_kernel(a0, W0, P, b, V, h, n_steps, out_a, out_W, risks):
                 a[k] -= h / 6.0 * (ka[0, k] + 2.0 * ka[1, k] + 2.0 * ka[2, k] + ka[3, k])
                 for i in range(d):
                     W[k, i] -= h / 6.0 * (kW[0, k, i] + 2.0 * kW[1, k, i] + 2.0 * kW[2, k, i] + kW[3, k, i])
-        out_a[r] = a
-        out_W[r] = W
+        for k in range(K):  # element loops, not out_a[r] = a: an array-valued setitem costs seconds of compile time
+            out_a[r, k] = a[k]
+            for i in range(d):
+                out_W[r, k, i] = W[k, i]
 
 
 @dataclass(frozen=True)

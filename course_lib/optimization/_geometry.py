@@ -53,11 +53,35 @@ def _check_w0(w0, p):
 
 @njit(cache=True)
 def _md_kernel(X, y, theta, beta, lr, n_iter):
-    n = X.shape[0]
+    # explicit loops instead of X @ w, X.T @ r: the BLAS binding costs compile time and these arrays are small
+    # (each sum runs over its index in increasing order; the inner loops are over contiguous rows)
+    n, p = X.shape
+    XT = np.empty((p, n))
+    for i in range(n):
+        for j in range(p):
+            XT[j, i] = X[i, j]
+    theta = theta.copy()
+    w = np.empty(p)
+    r = np.empty(n)
+    g = np.empty(p)
+    c = lr / n
     for _ in range(n_iter):
-        w = beta * np.sinh(theta)
-        r = X @ w - y
-        theta = theta - (lr / n) * (X.T @ r)
+        for j in range(p):
+            w[j] = beta * np.sinh(theta[j])
+        r[:] = 0.0
+        for j in range(p):  # r = X @ w - y
+            wj = w[j]
+            for i in range(n):
+                r[i] += XT[j, i] * wj
+        for i in range(n):
+            r[i] -= y[i]
+        g[:] = 0.0
+        for i in range(n):  # g = X.T @ r
+            ri = r[i]
+            for j in range(p):
+                g[j] += X[i, j] * ri
+        for j in range(p):
+            theta[j] = theta[j] - c * g[j]
     return beta * np.sinh(theta)
 
 
@@ -246,19 +270,50 @@ def l1_max_margin(X, y):
 def _l1sd_kernel(Z, lr, n_iter, record, out):
     n, p = Z.shape
     w = np.zeros(p)
+    m = np.empty(n)
+    e = np.empty(n)
+    g = np.empty(p)
     k = 0
     for t in range(n_iter + 1):
         while k < record.shape[0] and record[k] == t:
-            out[k] = w
+            for l in range(p):  # not out[k] = w: an array-valued setitem costs seconds of compile time
+                out[k, l] = w[l]
             k += 1
         if t == n_iter:
             break
-        m = Z @ w
-        mmin = m.min()
-        e = np.exp(-(m - mmin))  # losses rescaled by exp(mmin): the step eta/L is scale-free
-        s = e.sum()
-        g = -(Z.T @ e) / s  # gradient of L divided by L
-        j = np.argmax(np.abs(g))
+        for i in range(n):  # m = Z @ w, as a loop (the BLAS binding costs compile time)
+            acc = 0.0
+            for l in range(p):
+                acc += Z[i, l] * w[l]
+            m[i] = acc
+        # m.min(), e.sum() and np.argmax(np.abs(g)) written out as loops with numba's semantics (first NaN wins,
+        # sequential sums): the array reductions compile error paths that cost about 2 s of compile time
+        mmin = m[0]
+        for i in range(1, n):
+            if np.isnan(mmin):
+                break
+            if np.isnan(m[i]) or m[i] < mmin:
+                mmin = m[i]
+        s = 0.0
+        for i in range(n):
+            e[i] = np.exp(-(m[i] - mmin))  # losses rescaled by exp(mmin): the step eta/L is scale-free
+            s += e[i]
+        for l in range(p):  # g = -(Z.T @ e) / s, the gradient of L divided by L
+            acc = 0.0
+            for i in range(n):
+                acc += Z[i, l] * e[i]
+            g[l] = -acc / s
+        j = 0
+        gmax = np.abs(g[0])
+        if not np.isnan(gmax):
+            for l in range(1, p):
+                v = np.abs(g[l])
+                if np.isnan(v):
+                    j = l
+                    break
+                if v > gmax:
+                    gmax = v
+                    j = l
         w[j] -= lr * np.abs(g[j]) * np.sign(g[j])
 
 
@@ -345,15 +400,23 @@ class ReluNetPath:
 def _relu_gd_kernel(X, y, a, W, lr, n_iter, record, out_a, out_W, adaptive, power):
     n, d = X.shape
     m = a.shape[0]
+    H = np.empty((n, m))
     k = 0
     for t in range(n_iter + 1):
         while k < record.shape[0] and record[k] == t:
-            out_a[k] = a
-            out_W[k] = W
+            for j in range(m):  # not out_a[k] = a: an array-valued setitem costs seconds of compile time
+                out_a[k, j] = a[j]
+                for l in range(d):
+                    out_W[k, j, l] = W[j, l]
             k += 1
         if t == n_iter:
             break
-        H = X @ W.T  # (n, m)
+        for i in range(n):  # H = X @ W.T, (n, m), as a loop (the BLAS binding costs compile time)
+            for j in range(m):
+                acc = 0.0
+                for l in range(d):
+                    acc += X[i, l] * W[j, l]
+                H[i, j] = acc
         ga = np.zeros(m)
         gW = np.zeros((m, d))
         loss = 0.0
@@ -381,7 +444,14 @@ def _relu_gd_kernel(X, y, a, W, lr, n_iter, record, out_a, out_W, adaptive, powe
         if adaptive:
             if loss < 1e-250:  # the loss-normalised step would divide an underflowing gradient by an underflowing loss
                 return t
-            step = lr / (loss * ((a * a).sum() + (W * W).sum()) ** power)
+            sa = 0.0  # (a * a).sum() and (W * W).sum() as sequential loops (the reductions cost compile time)
+            for j in range(m):
+                sa += a[j] * a[j]
+            sw = 0.0
+            for j in range(m):
+                for l in range(d):
+                    sw += W[j, l] * W[j, l]
+            step = lr / (loss * (sa + sw) ** power)
         a = a - step * ga
         W = W - step * gW
     return -1

@@ -163,11 +163,25 @@ def _dkappa(w, v, out):
 
 
 @njit(cache=True)
+def _rowdot(A, a, B, b):
+    """Sequential sum_j A[a, j] B[b, j] (the order of numba's .sum(), which these row norms replace)."""
+    acc = 0.0
+    for j in range(A.shape[1]):
+        acc += A[a, j] * B[b, j]
+    return acc
+
+
+@njit(cache=True)
 def _committee_loss(W, V):
     K = W.shape[0]
     Ks = V.shape[0]
-    nW = np.sqrt((W * W).sum(axis=1))
-    nV = np.sqrt((V * V).sum(axis=1))
+    # row norms by loops: .sum(axis=1) compiles an axis-bounds error message (str of an int), over a second
+    nW = np.empty(K)
+    for a in range(K):
+        nW[a] = np.sqrt(_rowdot(W, a, W, a))
+    nV = np.empty(Ks)
+    for b in range(Ks):
+        nV[b] = np.sqrt(_rowdot(V, b, V, b))
     loss = 0.0
     for a in range(K):
         for b in range(K):

@@ -546,7 +546,8 @@ def _anneal(J, s, phi, betas, sweeps_per_beta, rng, best_s):
             energy, _ = _sweeps(J, s, phi, betas[k], 0.0, 1, 0, rng, energy, np.empty(0), np.empty(0))
             if energy < best - 1e-12:
                 best = energy
-                best_s[:] = s
+                for i in range(n):  # not best_s[:] = s: an array-valued setitem costs seconds of compile time
+                    best_s[i] = s[i]
     # zero-temperature quench: flip any spin that lowers the energy until none does
     improved = True
     while improved:
@@ -562,7 +563,8 @@ def _anneal(J, s, phi, betas, sweeps_per_beta, rng, best_s):
                 improved = True
     if energy < best - 1e-12:
         best = energy
-        best_s[:] = s
+        for i in range(n):
+            best_s[i] = s[i]
     return best
 
 
