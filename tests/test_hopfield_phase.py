@@ -36,21 +36,29 @@ def test_tg_is_sqrt_alpha_line():
 
 
 def test_global_minimum_crossing_at_0051():
-    # AGS 1987: retrieval states are global minima at T = 0 for alpha < 0.051
+    # T = 0: f_ret = -(1 + alpha)/2 up to O(exp(-1/(2 alpha))), f_SG = -(sqrt(alpha) + sqrt(2/pi))^2 / 2 exactly,
+    # so the crossing is (pi - 2)^2 / (8 pi) = 0.051854 up to exp(-1/(2 alpha)) ~ 6.5e-5. AGS 1985 (PRL 55, 1530)
+    # print alpha < 0.05, AGS 1987 (Ann. Phys. 173) 0.051 as quoted in the lecture: the closed form rounds to the
+    # former, not to the latter.
     df = lambda a: sg.hopfield_rs_free_energy(a) - sg.hopfield_rs_free_energy(a, state="spin_glass")
-    a_star = optimize.brentq(df, 0.03, 0.1, xtol=1e-7)
-    assert abs(a_star - 0.051) < 1e-3
+    a_star = optimize.brentq(df, 0.03, 0.1, xtol=1e-10)
+    a0 = (np.pi - 2) ** 2 / (8 * np.pi)
+    assert abs(a_star - a0) < np.exp(-1 / (2 * a0))
+    assert abs(a_star - 0.05) <= 5e-3
+    assert abs(0.051 - a0) > np.exp(-1 / (2 * a0))  # the closed-form check resolves the third decimal
+    f_sg = -(np.sqrt(a_star) + np.sqrt(2 / np.pi)) ** 2 / 2
+    assert_allclose(sg.hopfield_rs_free_energy(a_star, state="spin_glass"), f_sg, atol=1e-12)
 
 
 def test_wrong_free_energy_is_rejected():
-    # negative control: dropping the term alpha r C / 2 removes the crossing near 0.051
+    # negative control: dropping the term alpha r C / 2 removes the crossing near 0.052
     def wrong(a):
         r_ret = sg.ags_solution(a).r
         r_sg = _spin_glass_qr(a, 0.0)[1]
         fr = _rs_f(a, 0.0, sg.ags_solution(a).m, 1.0, r_ret) - a * r_ret * (1 - r_ret**-0.5) / 2
         fs = _rs_f(a, 0.0, 0.0, 1.0, r_sg) - a * r_sg * (1 - r_sg**-0.5) / 2
         return fr - fs
-    assert wrong(0.050) * wrong(0.052) > 0
+    assert wrong(0.045) * wrong(0.055) > 0
 
 
 def test_low_temperature_continuity():

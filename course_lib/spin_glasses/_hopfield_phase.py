@@ -111,8 +111,9 @@ def hopfield_rs_free_energy(alpha, T=0.0, state="retrieval"):
     :math:`m = 0` solution of :func:`hopfield_spin_glass_state` (``state="spin_glass"``; :math:`q = 0`, the paramagnet, above
     :math:`T_g = 1+\sqrt\alpha`). At :math:`T = 0` the limit with :math:`C = \beta(1-q)` fixed is used,
     :math:`f = \frac{m^2}2 - \frac{\alpha}{2(1-C)} + \frac{\alpha rC}{2} - \mathbb E|m+\sqrt{\alpha r}z|`.
-    The two states have equal free energy on the line :math:`T_c(\alpha)`, which ends at :math:`\alpha\approx0.051`
-    at :math:`T = 0`.
+    The two states have equal free energy on the line :math:`T_c(\alpha)`, which ends at :math:`T = 0` at
+    :math:`\alpha_\star = (\pi-2)^2/(8\pi)\approx0.0519` up to terms of order :math:`e^{-1/(2\alpha)}`
+    (AGS quote 0.051).
 
     Parameters
     ----------
