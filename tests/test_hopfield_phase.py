@@ -37,9 +37,8 @@ def test_tg_is_sqrt_alpha_line():
 
 def test_global_minimum_crossing_at_0051():
     # T = 0: f_ret = -(1 + alpha)/2 up to O(exp(-1/(2 alpha))), f_SG = -(sqrt(alpha) + sqrt(2/pi))^2 / 2 exactly,
-    # so the crossing is (pi - 2)^2 / (8 pi) = 0.051854 up to exp(-1/(2 alpha)) ~ 6.5e-5. AGS 1985 (PRL 55, 1530)
-    # print alpha < 0.05, AGS 1987 (Ann. Phys. 173) 0.051 as quoted in the lecture: the closed form rounds to the
-    # former, not to the latter.
+    # so the crossing is (pi - 2)^2 / (8 pi) = 0.051854 up to exp(-1/(2 alpha)) ~ 6.5e-5. The abstract of AGS 1987
+    # (Ann. Phys. 173) prints 0.05; the closed form rounds to it, not to the 0.051 usually quoted from that paper.
     df = lambda a: sg.hopfield_rs_free_energy(a) - sg.hopfield_rs_free_energy(a, state="spin_glass")
     a_star = optimize.brentq(df, 0.03, 0.1, xtol=1e-10)
     a0 = (np.pi - 2) ** 2 / (8 * np.pi)
