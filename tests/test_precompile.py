@@ -33,8 +33,8 @@ def test_registry_is_current():
 
 
 def test_precompile_compiles_the_registered_signature(tmp_path):
-    key, entries = next((k, v) for k, v in _registry().items() if k.endswith(":_kappa_grad")) \
-        if any(k.endswith(":_kappa_grad") for k in _registry()) else next(iter(_registry().items()))
+    key = "course_lib.kernels._mean_field:_kappa_grad"
+    entries = _registry()[key]
     reg = tmp_path / "reg.json"
     reg.write_text(json.dumps({key: entries}))
     out = pc.precompile(jobs=1, registry=reg, verbose=False)
@@ -69,3 +69,21 @@ def test_encode_round_trip():
 def test_bad_jobs():
     with pytest.raises(ValueError, match="jobs"):
         pc.precompile(jobs=0)
+
+
+def test_record_reads_the_cache_index(tmp_path):
+    """The recorder names a kernel from its cache file and reads back the signature that precompile wrote."""
+    from pathlib import Path
+
+    key = "course_lib.kernels._mean_field:_kappa_grad"
+    entries = _registry()[key]
+    reg = tmp_path / "reg.json"
+    reg.write_text(json.dumps({key: entries}))
+    pc.precompile(jobs=1, registry=reg, verbose=False)  # the cache index of this kernel now exists
+    index = Path("course_lib/optimization/__pycache__/_geometry._l1sd_kernel-245.py311.nbi")
+    assert pc._module_of(pc.PACKAGE / index.relative_to("course_lib"), pc.PACKAGE) == \
+        ("course_lib.optimization._geometry", "_l1sd_kernel")
+    out = tmp_path / "recorded.json"
+    table = pc.record_signatures(registry=out)
+    assert key in table and all(e in table[key] for e in entries)
+    assert json.loads(out.read_text()) == table
